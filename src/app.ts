@@ -1,0 +1,202 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type ErrorRequestHandler, type Request } from 'express';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import type { ContainerType } from 'type-graphql';
+import { systemClock, type Clock } from './common/clock';
+import { ErrorCode } from './common/errors';
+import type { Config } from './config';
+import { ContextFactory, type RequestContext } from './context/request-context';
+import { createDataSource } from './database/data-source';
+import { Database } from './database/database';
+import { seedDemoData } from './demo/demo-data';
+import { createLogger } from './logger';
+import { AccountResolver } from './modules/account/account.resolver';
+import { AccountService } from './modules/account/account.service';
+import { AuthTokenService } from './modules/account/auth-token.service';
+import { AuditResolver } from './modules/audit/audit.resolver';
+import { AuditService } from './modules/audit/audit.service';
+import { DeviceResolver } from './modules/device/device.resolver';
+import { DeviceService } from './modules/device/device.service';
+import { EnterpriseResolver } from './modules/enterprise/enterprise.resolver';
+import { EnterpriseService } from './modules/enterprise/enterprise.service';
+import { buildAppSchema } from './schema';
+import { formatError } from './server/error-formatter';
+import { requestLogPlugin } from './server/request-log.plugin';
+import { attachGraphqlWs } from './server/websocket';
+
+export interface AppOptions {
+  config: Config;
+  /** Defaults to the system clock; tests pass one they can move. */
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** A running devshare server. */
+export interface App {
+  /** `http://127.0.0.1:<port>/graphql`, for HTTP and graphql-ws alike. */
+  url: string;
+  port: number;
+  db: Database;
+  services: Services;
+  log: Logger;
+  /**
+   * Graceful stop: no new connections, in-flight requests finish (up to 10 s), sockets close,
+   * then the database.
+   */
+  close(): Promise<void>;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+const BODY_LIMIT = '1mb';
+const SHUTDOWN_GRACE_MS = 8_000;
+
+function createServices(db: Database, config: Config, clock: Clock, log: Logger) {
+  const audit = new AuditService(db);
+  const tokens = new AuthTokenService(config.jwtSecret, config.jwtTtlSeconds, clock);
+  return {
+    audit,
+    tokens,
+    contexts: new ContextFactory(db, tokens, log, clock),
+    accounts: new AccountService(db, tokens, audit),
+    enterprises: new EnterpriseService(db, audit),
+    devices: new DeviceService(db, audit),
+  };
+}
+
+/** Hands type-graphql the resolver instances wired to this app's services. */
+function resolverContainer(services: Services): ContainerType {
+  const instances = new Map<unknown, unknown>([
+    [AccountResolver, new AccountResolver(services.accounts)],
+    [EnterpriseResolver, new EnterpriseResolver(services.enterprises)],
+    [DeviceResolver, new DeviceResolver(services.devices)],
+    [AuditResolver, new AuditResolver(services.audit)],
+  ]);
+  return { get: (type: new () => unknown) => instances.get(type) ?? new type() };
+}
+
+const headerValue = (req: Request, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** A client-chosen request id is kept when it is short and plain; otherwise a new one is made. */
+const requestIdOf = (req: Request): string => {
+  const given = headerValue(req, 'x-request-id');
+  return given && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+};
+
+/** Creates, migrates and (on first start, if enabled) seeds the database, then serves. */
+export async function createApp({ config, clock = systemClock, logger }: AppOptions): Promise<App> {
+  const log = logger ?? createLogger(config.logLevel, config.nodeEnv);
+  const dataSource = createDataSource({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  const db = new Database(dataSource);
+  const services = createServices(db, config, clock, log);
+  if (config.demoData) await seedDemoData(db, services, log);
+
+  const schema = await buildAppSchema(resolverContainer(services));
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer: Server = createServer(app);
+  const ws = attachGraphqlWs(httpServer, schema, services.contexts, log);
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }),
+      requestLogPlugin,
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const database = await db.isReachable();
+    res
+      .status(database ? 200 : 503)
+      .json({ status: database ? 'ready' : 'unavailable', database: database ? 'up' : 'down' });
+  });
+  app.use(
+    '/graphql',
+    (req, res, next) => {
+      res.locals.requestId = requestIdOf(req);
+      res.setHeader('x-request-id', res.locals.requestId as string);
+      next();
+    },
+    express.json({ limit: BODY_LIMIT }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        try {
+          return await services.contexts.create({
+            requestId: res.locals.requestId as string,
+            authorization: headerValue(req, 'authorization'),
+            enterpriseId: headerValue(req, 'x-enterprise-id'),
+          });
+        } catch (error) {
+          const unauthenticated = error instanceof GraphQLError && error.extensions.code === ErrorCode.UNAUTHENTICATED;
+          if (!(error instanceof GraphQLError)) throw error;
+          throw new GraphQLError(error.message, {
+            extensions: { ...error.extensions, http: { status: unauthenticated ? 401 : 400 } },
+          });
+        }
+      },
+    }),
+  );
+  app.use(bodyErrorHandler);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  log.info({ port, database: dataSource.options.type }, `devshare listening on http://localhost:${port}/graphql`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    port,
+    db,
+    services,
+    log,
+    close: () =>
+      (closing ??= (async () => {
+        await ws.dispose();
+        await apollo.stop();
+        await dataSource.destroy();
+      })()),
+  };
+}
+
+/** Malformed or oversized JSON bodies answer a GraphQL-shaped error, not an HTML page. */
+const bodyErrorHandler: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
+  if (res.headersSent) return next(error);
+  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+  const message =
+    error.type === 'entity.too.large'
+      ? `The request body is larger than ${BODY_LIMIT}`
+      : status === 500
+        ? 'Internal server error'
+        : 'The request body is not valid JSON';
+  res.status(status).json({
+    errors: [
+      { message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT } },
+    ],
+  });
+};

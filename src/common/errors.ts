@@ -1,0 +1,64 @@
+import { GraphQLError } from 'graphql';
+
+/** The stable `extensions.code` values clients rely on (SPEC §5). */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CONFLICT: 'CONFLICT',
+  RESHARE_FORBIDDEN: 'RESHARE_FORBIDDEN',
+  DEMO_DEVICE: 'DEMO_DEVICE',
+  PLAN_NOT_ELIGIBLE: 'PLAN_NOT_ELIGIBLE',
+  SHARE_LIMIT_REACHED: 'SHARE_LIMIT_REACHED',
+  DATA_CENTER_MISMATCH: 'DATA_CENTER_MISMATCH',
+  SHARE_NOT_PENDING: 'SHARE_NOT_PENDING',
+  SHARE_NOT_ACTIVE: 'SHARE_NOT_ACTIVE',
+  INVITATION_EXPIRED: 'INVITATION_EXPIRED',
+  CODE_LOCKED: 'CODE_LOCKED',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Codes that graphql-js and Apollo give to requests that never reached a resolver
+ * (parse errors, validation, variable coercion); they are safe to show as they are.
+ */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+const PUBLIC_CODES = new Set<string>([...Object.values(ErrorCode), ...REQUEST_ERROR_CODES]);
+
+/** An error meant for the client: its message and code are shown as they are. */
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message, { extensions: { code, ...details } });
+    this.name = 'AppError';
+  }
+}
+
+export const unauthenticated = (message = 'You must be logged in') => new AppError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message = 'You are not allowed to do this') => new AppError(ErrorCode.FORBIDDEN, message);
+export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found`);
+export const badInput = (message: string, details?: Record<string, unknown>) =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, details);
+export const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, message);
+
+/**
+ * Whether an error may reach the client as it is. Anything else (a database error, a bug) is
+ * logged and replaced by INTERNAL_SERVER_ERROR so that no internals leak.
+ */
+export function isPublicError(error: unknown): error is GraphQLError {
+  if (!(error instanceof GraphQLError)) return false;
+  const code = error.extensions?.code;
+  if (typeof code === 'string') return PUBLIC_CODES.has(code);
+  // graphql-js's own errors (parse, validation, coercion) carry no code and no original error.
+  return error.originalError === undefined;
+}

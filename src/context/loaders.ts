@@ -1,0 +1,56 @@
+import DataLoader from 'dataloader';
+import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { isId } from '../common/ids';
+import { notFound } from '../common/errors';
+import { Account } from '../modules/account/account.entity';
+import { DeviceGroup } from '../modules/device/device-group.entity';
+import { Enterprise } from '../modules/enterprise/enterprise.entity';
+import { Membership } from '../modules/enterprise/membership.entity';
+
+/**
+ * One loader per entity by primary key. Results come back in key order; a key with no row gets
+ * a NOT_FOUND error of its own, as DataLoader expects, instead of failing the whole batch.
+ */
+function byId<T extends ObjectLiteral & { id: string }>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  label: string,
+): DataLoader<string, T> {
+  return new DataLoader<string, T>(async (ids) => {
+    const wellFormed = ids.filter(isId);
+    const rows = wellFormed.length ? await manager.getRepository(entity).findBy({ id: In(wellFormed) } as never) : [];
+    const found = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => found.get(id) ?? notFound(label));
+  });
+}
+
+/** All rows sharing a foreign key, e.g. every membership of an enterprise, in id order. */
+function byForeignKey<T extends ObjectLiteral & { id: string }>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  column: keyof T & string,
+): DataLoader<string, T[]> {
+  return new DataLoader(async (keys) => {
+    const rows = await manager
+      .getRepository(entity)
+      .find({ where: { [column]: In([...keys]) } as never, order: { id: 'ASC' } as never });
+    const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
+    for (const row of rows) grouped.get(row[column] as string)?.push(row);
+    return keys.map((key) => grouped.get(key)!);
+  });
+}
+
+/** The DataLoaders of one request (or of one subscription event): never shared beyond it. */
+export function createLoaders(manager: EntityManager) {
+  return {
+    account: byId(manager, Account, 'Account'),
+    enterprise: byId(manager, Enterprise, 'Enterprise'),
+    deviceGroup: byId(manager, DeviceGroup, 'Device group'),
+    membershipsOfEnterprise: byForeignKey(manager, Membership, 'enterpriseId'),
+    membershipsOfAccount: byForeignKey(manager, Membership, 'accountId'),
+    childGroups: byForeignKey(manager, DeviceGroup, 'parentId'),
+    groupsOfEnterprise: byForeignKey(manager, DeviceGroup, 'enterpriseId'),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

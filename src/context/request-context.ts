@@ -1,0 +1,121 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../common/clock';
+import { badInput, notFound, unauthenticated } from '../common/errors';
+import { isId } from '../common/ids';
+import type { Role } from '../common/roles';
+import type { Database } from '../database/database';
+import { Account } from '../modules/account/account.entity';
+import type { AuthTokenService } from '../modules/account/auth-token.service';
+import { Membership } from '../modules/enterprise/membership.entity';
+import { createLoaders, type Loaders } from './loaders';
+
+/** The authenticated account and its roles, as of the start of the request. */
+export interface Viewer {
+  account: Account;
+  roles: ReadonlyMap<string, Role>;
+}
+
+/** What a request says about its caller, read from HTTP headers or graphql-ws connection params. */
+export interface ContextParams {
+  requestId: string;
+  /** `Bearer <token>`, or undefined for an anonymous request. */
+  authorization?: string;
+  /** The enterprise to act in (`x-enterprise-id`); optional when the viewer has only one. */
+  enterpriseId?: string;
+}
+
+/**
+ * Everything a resolver and a service know about one request. Services take it as their first
+ * argument; it is made by the one `ContextFactory` for HTTP requests and WebSocket operations.
+ */
+export class RequestContext {
+  readonly loaders: Loaders;
+
+  constructor(
+    readonly requestId: string,
+    readonly log: Logger,
+    readonly clock: Clock,
+    private readonly db: Database,
+    private currentViewer: Viewer | null,
+    private readonly requestedEnterpriseId: string | undefined,
+  ) {
+    this.loaders = createLoaders(db.manager);
+  }
+
+  get viewer(): Viewer | null {
+    return this.currentViewer;
+  }
+
+  /** The viewer, or UNAUTHENTICATED for an anonymous request. */
+  requireViewer(): Viewer {
+    if (!this.currentViewer) throw unauthenticated();
+    return this.currentViewer;
+  }
+
+  /** The viewer's role in an enterprise, if it is a member. */
+  roleIn(enterpriseId: string): Role | undefined {
+    return this.currentViewer?.roles.get(enterpriseId);
+  }
+
+  /**
+   * The enterprise the viewer acts in: the one the request names, or the viewer's only one.
+   * A viewer in several enterprises must name one.
+   */
+  actingEnterpriseId(): string {
+    const viewer = this.requireViewer();
+    if (this.requestedEnterpriseId) return this.requestedEnterpriseId;
+    if (viewer.roles.size === 1) return [...viewer.roles.keys()][0];
+    if (viewer.roles.size === 0) throw badInput('You are not a member of any enterprise yet: create one first');
+    throw badInput('You are a member of several enterprises: name one with the x-enterprise-id header');
+  }
+
+  /** After signUp / logIn, the rest of the request sees the new session's account. */
+  async signIn(account: Account): Promise<void> {
+    this.currentViewer = await loadViewer(this.db, account);
+  }
+
+  /** Roles changed during this request (e.g. an enterprise was created): read them again. */
+  async refreshViewer(): Promise<void> {
+    if (this.currentViewer) this.currentViewer = await loadViewer(this.db, this.currentViewer.account);
+  }
+}
+
+async function loadViewer(db: Database, account: Account): Promise<Viewer> {
+  const memberships = await db.manager.findBy(Membership, { accountId: account.id });
+  return { account, roles: new Map(memberships.map((m) => [m.enterpriseId, m.role])) };
+}
+
+/** Makes the RequestContext of every HTTP request and every WebSocket operation. */
+export class ContextFactory {
+  constructor(
+    private readonly db: Database,
+    private readonly tokens: AuthTokenService,
+    private readonly log: Logger,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Authenticates the caller. Throws UNAUTHENTICATED for a malformed, expired or foreign token
+   * and NOT_FOUND for an acting enterprise the caller is not a member of.
+   */
+  async create(params: ContextParams): Promise<RequestContext> {
+    const log = this.log.child({ requestId: params.requestId });
+    const viewer = params.authorization ? await this.authenticate(params.authorization) : null;
+    const enterpriseId = params.enterpriseId?.trim() || undefined;
+    if (enterpriseId !== undefined) {
+      if (!viewer) throw unauthenticated('Log in to act in an enterprise');
+      if (!isId(enterpriseId) || !viewer.roles.has(enterpriseId)) throw notFound('Enterprise');
+    }
+    return new RequestContext(params.requestId, log, this.clock, this.db, viewer, enterpriseId);
+  }
+
+  /** The viewer behind an `Authorization` value; UNAUTHENTICATED when it does not check out. */
+  async authenticate(authorization: string): Promise<Viewer> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw unauthenticated('The authorization must be "Bearer <token>"');
+    const accountId = await this.tokens.verify(match[1]);
+    const account = accountId && isId(accountId) ? await this.db.manager.findOneBy(Account, { id: accountId }) : null;
+    if (!account) throw unauthenticated('The token is invalid or has expired: log in again');
+    return loadViewer(this.db, account);
+  }
+}

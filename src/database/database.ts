@@ -1,0 +1,57 @@
+import { Mutex } from 'async-mutex';
+import type { DataSource, EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+
+/**
+ * The app's handle on its DataSource: transactions and the few differences between SQLite and
+ * PostgreSQL that services must not care about.
+ */
+export class Database {
+  /**
+   * TypeORM drives better-sqlite3 through one shared connection, so two interleaved transactions
+   * would nest inside each other. On SQLite, transactions therefore take turns; that also makes
+   * them serializable, as a single-file database allows only one writer anyway.
+   */
+  private readonly sqliteTurns = new Mutex();
+
+  constructor(readonly dataSource: DataSource) {}
+
+  get isPostgres(): boolean {
+    return this.dataSource.options.type === 'postgres';
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /** Runs `work` in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.isPostgres) return this.dataSource.transaction(work);
+    return this.sqliteTurns.runExclusive(() => this.dataSource.transaction(work));
+  }
+
+  /**
+   * Locks the selected rows until the transaction ends (PostgreSQL `FOR UPDATE`). SQLite needs
+   * no row lock: its transactions already run one at a time (see `transaction`).
+   */
+  forUpdate<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+    return this.isPostgres ? query.setLock('pessimistic_write') : query;
+  }
+
+  /** Whether the database can be queried right now (for /readyz). */
+  async isReachable(): Promise<boolean> {
+    try {
+      await this.dataSource.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Whether a write failed on a unique index (a concurrent request got there first). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code =
+    (error as { code?: unknown; driverError?: { code?: unknown } })?.driverError?.code ??
+    (error as { code?: unknown })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

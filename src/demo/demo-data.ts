@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Role } from '../common/roles';
+import type { RequestContext } from '../context/request-context';
+import type { Database } from '../database/database';
+import type { Services } from '../app';
+import { Account } from '../modules/account/account.entity';
+import { DevicePlan } from '../modules/device/device-plan';
+import { DataCenter } from '../modules/enterprise/data-center';
+
+export const DEMO_PASSWORD = 'devshare-demo';
+
+const ACCOUNTS = [
+  { email: 'alice@acme.example', name: 'Alice Admin' },
+  { email: 'oscar@acme.example', name: 'Oscar Operator' },
+  { email: 'vera@acme.example', name: 'Vera Viewer' },
+  { email: 'gina@globex.example', name: 'Gina Globex' },
+] as const;
+
+/**
+ * A small world to click through on the first start of an empty database: two enterprises in
+ * different data centers, an ADMIN, an OPERATOR and a VIEWER, a group tree and a device of every
+ * plan, including a demo device. It goes through the services, so it obeys every rule and
+ * leaves an event log like real use would.
+ */
+export async function seedDemoData(db: Database, services: Services, log: Logger): Promise<void> {
+  if ((await db.manager.count(Account)) > 0) return;
+  const session = async (email: string, name: string) => {
+    const ctx = await services.contexts.create({ requestId: `demo-${randomUUID()}` });
+    await services.accounts.signUp(ctx, { email, name, password: DEMO_PASSWORD });
+    return ctx;
+  };
+  const [alice, oscar, vera, gina] = await Promise.all(ACCOUNTS.map(({ email, name }) => session(email, name)));
+
+  const acme = await services.enterprises.create(alice, { name: 'Acme Facilities', dataCenter: DataCenter.EU });
+  for (const [member, role] of [
+    [oscar, Role.OPERATOR],
+    [vera, Role.VIEWER],
+  ] as const) {
+    await services.enterprises.addMember(alice, {
+      enterpriseId: acme.id,
+      email: member.requireViewer().account.email,
+      role,
+    });
+  }
+  const headquarters = await services.devices.createGroup(alice, { name: 'Headquarters' });
+  const serverRoom = await services.devices.createGroup(alice, { name: 'Server room', parentId: headquarters.id });
+  await services.devices.createGroup(alice, { name: 'Lobby', parentId: headquarters.id });
+  const warehouse = await services.devices.createGroup(alice, { name: 'Warehouse' });
+  const register = (
+    ctx: RequestContext,
+    serialNumber: string,
+    name: string,
+    plan: DevicePlan,
+    groupId?: string,
+    isDemo = false,
+  ) =>
+    services.devices.register(ctx, {
+      serialNumber,
+      name,
+      model: 'Smart-UPS 1500',
+      plan,
+      isDemo,
+      groupId,
+      firmwareVersion: '3.1.2',
+    });
+  await register(alice, 'ACME-UPS-0001', 'Rack A UPS', DevicePlan.ADVANCED, serverRoom.id);
+  await register(alice, 'ACME-UPS-0002', 'Rack B UPS', DevicePlan.STANDARD, serverRoom.id);
+  await register(alice, 'ACME-UPS-0003', 'Front desk UPS', DevicePlan.BASIC, headquarters.id);
+  await register(alice, 'ACME-UPS-0004', 'Dock sensor hub', DevicePlan.STANDARD, warehouse.id);
+  await register(alice, 'DEMO-UPS-0001', 'Demo UPS', DevicePlan.STANDARD, undefined, true);
+
+  await services.enterprises.create(gina, { name: 'Globex Energy', dataCenter: DataCenter.US });
+  await register(gina, 'GLBX-UPS-0001', 'Substation UPS', DevicePlan.ADVANCED);
+  await register(gina, 'GLBX-UPS-0002', 'Control room UPS', DevicePlan.BASIC);
+
+  log.info(
+    `Demo data loaded. Log in with any of: ${ACCOUNTS.map((a) => a.email).join(', ')} (password "${DEMO_PASSWORD}")`,
+  );
+}

@@ -1,0 +1,35 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Entity, Index, PrimaryColumn, Column } from 'typeorm';
+import { InstantColumn } from '../../database/columns';
+import { FieldRule } from '../../context/field-rule';
+
+@ObjectType({ description: 'A person who logs in.' })
+@Entity('account')
+export class Account {
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Normalised (trimmed, lower case). Visible to the account itself, members of a common enterprise and the other party of a share.',
+  })
+  @Authorized(FieldRule.AccountEmail)
+  @Index({ unique: true })
+  @Column('varchar', { length: 254 })
+  email: string;
+
+  @Field()
+  @Column('varchar', { length: 100 })
+  name: string;
+
+  /** scrypt parameters, salt and key; never leaves the server. */
+  @Column('varchar', { length: 255 })
+  passwordHash: string;
+
+  @Field(() => DateTimeISOResolver)
+  @InstantColumn()
+  createdAt: Date;
+}

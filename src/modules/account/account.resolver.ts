@@ -1,0 +1,47 @@
+import { Arg, Authorized, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { EmailScalar } from '../../common/email.scalar';
+import { FieldRule } from '../../context/field-rule';
+import type { RequestContext } from '../../context/request-context';
+import { Membership } from '../enterprise/membership.entity';
+import { Account } from './account.entity';
+import { SignUpInput } from './account.inputs';
+import type { AccountService } from './account.service';
+
+@ObjectType({ description: 'A logged-in session: send the token as `Authorization: Bearer <token>`.' })
+class AuthPayload {
+  @Field()
+  token: string;
+
+  @Field(() => Account)
+  account: Account;
+}
+
+@Resolver(() => Account)
+export class AccountResolver {
+  constructor(private readonly accountService: AccountService) {}
+
+  @Query(() => Account, { description: 'The logged-in account.' })
+  me(@Ctx() ctx: RequestContext): Account {
+    return ctx.requireViewer().account;
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Creates an account and logs it in.' })
+  signUp(@Ctx() ctx: RequestContext, @Arg('input') input: SignUpInput): Promise<AuthPayload> {
+    return this.accountService.signUp(ctx, input);
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Logs in; a wrong e-mail or password answers UNAUTHENTICATED.' })
+  logIn(
+    @Ctx() ctx: RequestContext,
+    @Arg('email', () => EmailScalar) email: string,
+    @Arg('password') password: string,
+  ): Promise<AuthPayload> {
+    return this.accountService.logIn(ctx, email, password);
+  }
+
+  @FieldResolver(() => [Membership], { nullable: true, description: 'Visible to the account itself.' })
+  @Authorized(FieldRule.AccountSelf)
+  memberships(@Root() account: Account, @Ctx() ctx: RequestContext): Promise<Membership[]> {
+    return ctx.loaders.membershipsOfAccount.load(account.id);
+  }
+}

@@ -1,0 +1,14 @@
+import { ArgsType, Field, ID } from 'type-graphql';
+import { PageArgs } from '../../common/connection';
+
+@ArgsType()
+export class AuditLogArgs extends PageArgs {
+  @Field(() => ID, {
+    nullable: true,
+    description: "An enterprise's whole log (its ADMINs). Without it: the viewer's own actions.",
+  })
+  enterpriseId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only events about this device.' })
+  deviceId?: string | null;
+}

@@ -1,0 +1,102 @@
+import { DateTimeISOResolver, JSONObjectResolver } from 'graphql-scalars';
+import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { FieldRule } from '../../context/field-rule';
+import { InstantColumn, JsonColumn } from '../../database/columns';
+import { Account } from '../account/account.entity';
+import { Enterprise } from '../enterprise/enterprise.entity';
+import { DeviceGroup } from './device-group.entity';
+import { DevicePlan } from './device-plan';
+
+@ObjectType({ description: 'A device owned by an enterprise.' })
+@Entity('device')
+@Index(['enterpriseId', 'id'])
+@Index(['groupId', 'id'])
+export class Device {
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  enterpriseId: string;
+
+  @ManyToOne(() => Enterprise, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'enterpriseId' })
+  private readonly enterpriseRow?: Enterprise;
+
+  @Column('uuid', { nullable: true })
+  groupId: string | null;
+
+  @ManyToOne(() => DeviceGroup, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'groupId' })
+  private readonly groupRow?: DeviceGroup;
+
+  @Field({ description: 'Unique platform-wide; stored trimmed and in upper case.' })
+  @Index({ unique: true })
+  @Column('varchar', { length: 64 })
+  serialNumber: string;
+
+  @Field()
+  @Column('varchar', { length: 100 })
+  name: string;
+
+  @Field()
+  @Column('varchar', { length: 100 })
+  model: string;
+
+  @Field(() => DevicePlan)
+  @Column('varchar', { length: 16 })
+  plan: DevicePlan;
+
+  @Field({ description: 'Demo devices cannot be shared.' })
+  @Column('boolean', { default: false })
+  isDemo: boolean;
+
+  @Column('uuid', { nullable: true })
+  registeredById: string | null;
+
+  @ManyToOne(() => Account, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'registeredById' })
+  private readonly registeredByRow?: Account;
+
+  @Field(() => String, { nullable: true, description: 'Needs MONITOR.' })
+  @Authorized(FieldRule.DeviceMonitor)
+  @Column('varchar', { length: 64, nullable: true })
+  firmwareVersion: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Needs MONITOR.' })
+  @Authorized(FieldRule.DeviceMonitor)
+  @Column('boolean', { default: false })
+  online: boolean;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Needs MONITOR.' })
+  @Authorized(FieldRule.DeviceMonitor)
+  @InstantColumn({ nullable: true })
+  lastSeenAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Reported state, e.g. OK or ON_BATTERY. Needs MONITOR.' })
+  @Authorized(FieldRule.DeviceMonitor)
+  @Column('varchar', { length: 32, default: 'UNKNOWN' })
+  status: string;
+
+  @Field(() => JSONObjectResolver, { nullable: true, description: 'Latest readings. Needs MONITOR.' })
+  @Authorized(FieldRule.DeviceMonitor)
+  @JsonColumn()
+  telemetry: Record<string, unknown>;
+
+  @Field(() => JSONObjectResolver, {
+    nullable: true,
+    description: "Owner's ADMINs and OPERATORs; recipients with CONFIGURE.",
+  })
+  @Authorized(FieldRule.DeviceConfiguration)
+  @JsonColumn()
+  configuration: Record<string, unknown>;
+
+  @Field(() => DateTimeISOResolver)
+  @InstantColumn()
+  createdAt: Date;
+
+  @Field(() => DateTimeISOResolver)
+  @InstantColumn()
+  updatedAt: Date;
+}

@@ -1,0 +1,200 @@
+import type { EntityManager } from 'typeorm';
+import { type Connection, decodeCursor, toConnection } from '../../common/connection';
+import { badInput, conflict, notFound } from '../../common/errors';
+import { newId } from '../../common/ids';
+import type { Role } from '../../common/roles';
+import type { RequestContext } from '../../context/request-context';
+import { isUniqueViolation, type Database } from '../../database/database';
+import type { AuditService } from '../audit/audit.service';
+import { ADMINS, ADMINS_AND_OPERATORS, ALL_ROLES, requireRole } from '../enterprise/enterprise.policy';
+import { DeviceGroup } from './device-group.entity';
+import { depthOf, MAX_GROUP_DEPTH, subtreeIds } from './device-group.tree';
+import type { DevicePlan } from './device-plan';
+import { Device } from './device.entity';
+import type { CreateDeviceGroupInput, DevicesArgs, RegisterDeviceInput } from './device.inputs';
+
+const SERIAL_TAKEN = 'A device with this serial number is already registered';
+
+/** The device inventory of an enterprise: groups and devices. */
+export class DeviceService {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** A device the viewer may see; NOT_FOUND for any other, as if it did not exist. */
+  async get(ctx: RequestContext, id: string): Promise<Device> {
+    ctx.requireViewer();
+    const device = await this.db.manager.findOneBy(Device, { id });
+    if (!device || !ctx.roleIn(device.enterpriseId)) throw notFound('Device');
+    return device;
+  }
+
+  /** Devices of an enterprise, in registration order; optionally of one group (and its subgroups). */
+  async list(ctx: RequestContext, args: DevicesArgs): Promise<Connection<Device>> {
+    const enterpriseId = args.enterpriseId ?? ctx.actingEnterpriseId();
+    requireRole(ctx, enterpriseId, ALL_ROLES, 'list devices');
+    const query = this.db.manager
+      .createQueryBuilder(Device, 'device')
+      .where('device.enterpriseId = :enterpriseId', { enterpriseId })
+      .orderBy('device.id', 'ASC')
+      .take(args.first + 1);
+    if (args.groupId) {
+      const groups = await ctx.loaders.groupsOfEnterprise.load(enterpriseId);
+      if (!groups.some((group) => group.id === args.groupId)) throw notFound('Device group');
+      const groupIds = args.includeSubgroups ? subtreeIds(groups, args.groupId) : [args.groupId];
+      query.andWhere('device.groupId IN (:...groupIds)', { groupIds });
+    }
+    if (args.after) query.andWhere('device.id > :after', { after: decodeCursor(args.after) });
+    return toConnection(await query.getMany(), args);
+  }
+
+  async createGroup(ctx: RequestContext, input: CreateDeviceGroupInput): Promise<DeviceGroup> {
+    const enterpriseId = ctx.actingEnterpriseId();
+    requireRole(ctx, enterpriseId, ADMINS, 'create device groups');
+    const name = input.name.trim();
+    return this.db.transaction(async (manager) => {
+      const groups = await manager.findBy(DeviceGroup, { enterpriseId });
+      const parentId = input.parentId ?? null;
+      if (parentId && !groups.some((group) => group.id === parentId)) throw notFound('Parent group');
+      if (parentId && depthOf(groups, parentId) >= MAX_GROUP_DEPTH) {
+        throw badInput(`Device groups nest at most ${MAX_GROUP_DEPTH} levels deep`);
+      }
+      if (groups.some((group) => group.parentId === parentId && group.name.toLowerCase() === name.toLowerCase())) {
+        throw conflict(`A group named "${name}" already exists here`);
+      }
+      const group = await manager.save(
+        manager.create(DeviceGroup, { id: newId(), enterpriseId, parentId, name, createdAt: ctx.clock.now() }),
+      );
+      await this.audit.record(ctx, manager, {
+        action: 'device_group.created',
+        enterpriseId,
+        targetType: 'DeviceGroup',
+        targetId: group.id,
+        details: { name, parentId },
+      });
+      return group;
+    });
+  }
+
+  async register(ctx: RequestContext, input: RegisterDeviceInput): Promise<Device> {
+    const enterpriseId = ctx.actingEnterpriseId();
+    requireRole(ctx, enterpriseId, ADMINS, 'register devices');
+    const serialNumber = input.serialNumber.trim().toUpperCase();
+    const now = ctx.clock.now();
+    return this.db
+      .transaction(async (manager) => {
+        if (input.groupId) await this.requireGroup(manager, enterpriseId, input.groupId);
+        if (await manager.existsBy(Device, { serialNumber })) throw conflict(SERIAL_TAKEN);
+        const device = await manager.save(
+          manager.create(Device, {
+            id: newId(),
+            enterpriseId,
+            groupId: input.groupId ?? null,
+            serialNumber,
+            name: input.name.trim(),
+            model: input.model.trim(),
+            plan: input.plan,
+            isDemo: input.isDemo,
+            registeredById: ctx.requireViewer().account.id,
+            firmwareVersion: input.firmwareVersion?.trim() || null,
+            online: false,
+            lastSeenAt: null,
+            status: 'UNKNOWN',
+            telemetry: {},
+            configuration: {},
+            createdAt: now,
+            updatedAt: now,
+          }),
+        );
+        await this.audit.record(ctx, manager, {
+          action: 'device.registered',
+          enterpriseId,
+          targetType: 'Device',
+          targetId: device.id,
+          details: { serialNumber, plan: device.plan, isDemo: device.isDemo, groupId: device.groupId },
+        });
+        return device;
+      })
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? conflict(SERIAL_TAKEN) : error;
+      });
+  }
+
+  /** Moves a device to another group of its enterprise, or to the top level (`groupId` null). */
+  move(ctx: RequestContext, deviceId: string, groupId: string | null): Promise<Device> {
+    return this.changeOwned(ctx, deviceId, ADMINS_AND_OPERATORS, 'move devices', async (manager, device) => {
+      if (groupId) await this.requireGroup(manager, device.enterpriseId, groupId);
+      const from = device.groupId;
+      device.groupId = groupId;
+      return { action: 'device.moved', details: { from, to: groupId } };
+    });
+  }
+
+  changePlan(ctx: RequestContext, deviceId: string, plan: DevicePlan): Promise<Device> {
+    return this.changeOwned(ctx, deviceId, ADMINS, 'change device plans', async (_manager, device) => {
+      const from = device.plan;
+      device.plan = plan;
+      return { action: 'device.plan_changed', details: { from, to: plan } };
+    });
+  }
+
+  /** Deletes a device from the platform; only its owner's ADMINs may. Answers the deleted id. */
+  async delete(ctx: RequestContext, deviceId: string): Promise<string> {
+    await this.db.transaction(async (manager) => {
+      const device = await this.loadOwned(ctx, manager, deviceId, ADMINS, 'delete devices');
+      await manager.delete(Device, { id: device.id });
+      await this.audit.record(ctx, manager, {
+        action: 'device.deleted',
+        enterpriseId: device.enterpriseId,
+        targetType: 'Device',
+        targetId: device.id,
+        details: { serialNumber: device.serialNumber, name: device.name },
+      });
+    });
+    return deviceId;
+  }
+
+  /** Loads a device for a change by its owner, applies `change` and records it, in one transaction. */
+  private changeOwned(
+    ctx: RequestContext,
+    deviceId: string,
+    allowed: readonly Role[],
+    action: string,
+    change: (manager: EntityManager, device: Device) => Promise<{ action: string; details: Record<string, unknown> }>,
+  ): Promise<Device> {
+    return this.db.transaction(async (manager) => {
+      const device = await this.loadOwned(ctx, manager, deviceId, allowed, action);
+      const audit = await change(manager, device);
+      device.updatedAt = ctx.clock.now();
+      await manager.save(device);
+      await this.audit.record(ctx, manager, {
+        ...audit,
+        enterpriseId: device.enterpriseId,
+        targetType: 'Device',
+        targetId: device.id,
+      });
+      return device;
+    });
+  }
+
+  private async loadOwned(
+    ctx: RequestContext,
+    manager: EntityManager,
+    deviceId: string,
+    allowed: readonly Role[],
+    action: string,
+  ): Promise<Device> {
+    ctx.requireViewer();
+    const device = await this.db
+      .forUpdate(manager.createQueryBuilder(Device, 'device').where('device.id = :deviceId', { deviceId }))
+      .getOne();
+    if (!device || !ctx.roleIn(device.enterpriseId)) throw notFound('Device');
+    requireRole(ctx, device.enterpriseId, allowed, action);
+    return device;
+  }
+
+  private async requireGroup(manager: EntityManager, enterpriseId: string, groupId: string): Promise<void> {
+    if (!(await manager.existsBy(DeviceGroup, { id: groupId, enterpriseId }))) throw notFound('Device group');
+  }
+}

@@ -1,0 +1,31 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type ContainerType } from 'type-graphql';
+import { authChecker } from './context/auth-checker';
+import { checkIdArguments } from './context/id-arguments.middleware';
+import { AccountResolver } from './modules/account/account.resolver';
+import { AuditResolver } from './modules/audit/audit.resolver';
+import { DeviceGroupResolver, DeviceResolver } from './modules/device/device.resolver';
+import { EnterpriseResolver, MembershipResolver } from './modules/enterprise/enterprise.resolver';
+
+export const resolvers = [
+  AccountResolver,
+  EnterpriseResolver,
+  MembershipResolver,
+  DeviceResolver,
+  DeviceGroupResolver,
+  AuditResolver,
+] as const;
+
+/** The executable schema; `container` hands type-graphql the app's resolver instances. */
+export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    container,
+    authChecker,
+    globalMiddlewares: [checkIdArguments],
+    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+  });
+}
+
+/** The SDL committed as schema.graphql: sorted, so that it only changes when the API does. */
+export const printAppSchema = (schema: GraphQLSchema): string => `${printSchema(lexicographicSortSchema(schema))}\n`;
