@@ -117,6 +117,8 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT: Apollo's own handler would re-raise the signal and skip our exit code.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }),
       requestLogPlugin,
@@ -179,7 +181,7 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
       (closing ??= (async () => {
         await ws.dispose();
         await apollo.stop();
-        await dataSource.destroy();
+        if (dataSource.isInitialized) await dataSource.destroy();
       })()),
   };
 }
