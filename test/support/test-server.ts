@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FormattedExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
+import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { createApp, type App } from '../../src/app';
 import type { Clock } from '../../src/common/clock';
@@ -65,7 +66,7 @@ export async function startTestServer(options: { clock?: Clock; config?: Partial
   const app = await createApp({
     config,
     clock: options.clock,
-    logger: createLogger(config.logLevel, 'test'),
+    logger: options.logger ?? createLogger(config.logLevel, 'test'),
   });
   const clients: Client[] = [];
 
