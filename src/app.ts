@@ -20,6 +20,7 @@ import { createLogger } from './logger';
 import { AccountResolver } from './modules/account/account.resolver';
 import { AccountService } from './modules/account/account.service';
 import { AuthTokenService } from './modules/account/auth-token.service';
+import { LoginThrottle } from './modules/account/login-throttle';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { AuditService } from './modules/audit/audit.service';
 import { DeviceResolver } from './modules/device/device.resolver';
@@ -65,7 +66,7 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
     audit,
     tokens,
     contexts: new ContextFactory(db, tokens, log, clock),
-    accounts: new AccountService(db, tokens, audit),
+    accounts: new AccountService(db, tokens, audit, new LoginThrottle()),
     enterprises: new EnterpriseService(db, audit),
     devices: new DeviceService(db, audit),
   };

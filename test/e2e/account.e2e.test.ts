@@ -137,3 +137,39 @@ describe('token expiry', () => {
     }
   });
 });
+
+describe('password guessing', () => {
+  it('after 10 failed logIns for an e-mail, even the right password answers RATE_LIMITED', async () => {
+    const server = await startTestServer();
+    try {
+      await server.signUp('Target', 'target@example.com');
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const response = await server.gql(LOG_IN, { email: 'target@example.com', password: `guess ${attempt}` });
+        expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+      }
+      const locked = await server.gql(LOG_IN, { email: 'target@example.com', password: TEST_PASSWORD });
+      expect(errorCodes(locked)).toEqual(['RATE_LIMITED']);
+      expect(locked.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
+      const unknown = await server.gql(LOG_IN, { email: 'other@example.com', password: TEST_PASSWORD });
+      expect(errorCodes(unknown)).toEqual(['UNAUTHENTICATED']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a successful logIn clears the failed attempts', async () => {
+    const server = await startTestServer();
+    try {
+      await server.signUp('Forgetful', 'forgetful@example.com');
+      for (let round = 0; round < 2; round++) {
+        for (let attempt = 0; attempt < 9; attempt++) {
+          await server.gql(LOG_IN, { email: 'forgetful@example.com', password: 'wrong password' });
+        }
+        const response = await server.gql(LOG_IN, { email: 'forgetful@example.com', password: TEST_PASSWORD });
+        expect(errorCodes(response)).toEqual([]);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -48,7 +48,9 @@ export const TEST_PASSWORD = 'correct horse battery';
 let accounts = 0;
 
 /** Starts the real app on an ephemeral port with a fresh database. */
-export async function startTestServer(options: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { clock?: Clock; config?: Partial<Config>; logger?: Logger } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const config: Config = {
     nodeEnv: 'test',

@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { Account } from './account.entity';
 import type { SignUpInput } from './account.inputs';
 import type { AuthTokenService } from './auth-token.service';
+import type { LoginThrottle } from './login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 
 export interface Session {
@@ -21,6 +22,7 @@ export class AccountService {
     private readonly db: Database,
     private readonly tokens: AuthTokenService,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /** Creates an account (e-mail already normalised by the Email scalar) and logs it in. */
@@ -56,13 +58,18 @@ export class AccountService {
   }
 
   /**
-   * A wrong password and an unknown e-mail give the same error after the same work (a decoy
+   * Failed attempts per e-mail are throttled (RATE_LIMITED). A wrong password and an unknown e-mail give the same error after the same work (a decoy
    * hash is checked for unknown e-mails), so neither message nor timing says which it was.
    */
   async logIn(ctx: RequestContext, email: string, password: string): Promise<Session> {
+    await this.throttle.check(email);
     const account = await this.db.manager.findOneBy(Account, { email });
     const valid = await verifyPassword(password, account?.passwordHash ?? (await decoyHash));
-    if (!account || !valid) throw new AppError(ErrorCode.UNAUTHENTICATED, WRONG_CREDENTIALS);
+    if (!account || !valid) {
+      await this.throttle.failed(email);
+      throw new AppError(ErrorCode.UNAUTHENTICATED, WRONG_CREDENTIALS);
+    }
+    await this.throttle.succeeded(email);
     await ctx.signIn(account);
     await this.db.transaction((manager) =>
       this.audit.record(ctx, manager, {
