@@ -6,7 +6,13 @@ import type { Role } from '../../common/roles';
 import type { RequestContext } from '../../context/request-context';
 import { isUniqueViolation, type Database } from '../../database/database';
 import type { AuditService } from '../audit/audit.service';
-import { ADMINS, ADMINS_AND_OPERATORS, ALL_ROLES, requireRole } from '../enterprise/enterprise.policy';
+import {
+  ADMINS,
+  ADMINS_AND_OPERATORS,
+  ALL_ROLES,
+  requireCurrentRole,
+  requireRole,
+} from '../enterprise/enterprise.policy';
 import { DeviceGroup } from './device-group.entity';
 import { depthOf, MAX_GROUP_DEPTH, subtreeIds } from './device-group.tree';
 import type { DevicePlan } from './device-plan';
@@ -51,9 +57,9 @@ export class DeviceService {
 
   async createGroup(ctx: RequestContext, input: CreateDeviceGroupInput): Promise<DeviceGroup> {
     const enterpriseId = ctx.actingEnterpriseId();
-    requireRole(ctx, enterpriseId, ADMINS, 'create device groups');
     const name = input.name.trim();
     return this.db.transaction(async (manager) => {
+      await requireCurrentRole(manager, ctx, enterpriseId, ADMINS, 'create device groups');
       const groups = await manager.findBy(DeviceGroup, { enterpriseId });
       const parentId = input.parentId ?? null;
       if (parentId && !groups.some((group) => group.id === parentId)) throw notFound('Parent group');
@@ -79,11 +85,11 @@ export class DeviceService {
 
   async register(ctx: RequestContext, input: RegisterDeviceInput): Promise<Device> {
     const enterpriseId = ctx.actingEnterpriseId();
-    requireRole(ctx, enterpriseId, ADMINS, 'register devices');
     const serialNumber = input.serialNumber.trim().toUpperCase();
     const now = ctx.clock.now();
     return this.db
       .transaction(async (manager) => {
+        await requireCurrentRole(manager, ctx, enterpriseId, ADMINS, 'register devices');
         if (input.groupId) await this.requireGroup(manager, enterpriseId, input.groupId);
         if (await manager.existsBy(Device, { serialNumber })) throw conflict(SERIAL_TAKEN);
         const device = await manager.save(
@@ -190,7 +196,7 @@ export class DeviceService {
       .forUpdate(manager.createQueryBuilder(Device, 'device').where('device.id = :deviceId', { deviceId }))
       .getOne();
     if (!device || !ctx.roleIn(device.enterpriseId)) throw notFound('Device');
-    requireRole(ctx, device.enterpriseId, allowed, action);
+    await requireCurrentRole(manager, ctx, device.enterpriseId, allowed, action);
     return device;
   }
 

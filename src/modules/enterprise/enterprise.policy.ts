@@ -1,20 +1,42 @@
+import type { EntityManager } from 'typeorm';
 import { forbidden, notFound } from '../../common/errors';
 import { Role } from '../../common/roles';
 import type { FieldRules } from '../../context/auth-checker';
 import { FieldRule } from '../../context/field-rule';
 import type { RequestContext } from '../../context/request-context';
 import type { Enterprise } from './enterprise.entity';
+import { Membership } from './membership.entity';
 
 /**
- * The viewer's role in an enterprise, when it is one of `allowed`. A non-member gets NOT_FOUND,
- * exactly as if the enterprise did not exist; a member without the role gets FORBIDDEN.
+ * A role that must be one of `allowed`. A non-member gets NOT_FOUND, exactly as if the
+ * enterprise did not exist; a member without the role gets FORBIDDEN.
  */
-export function requireRole(ctx: RequestContext, enterpriseId: string, allowed: readonly Role[], action: string): Role {
-  ctx.requireViewer();
-  const role = ctx.roleIn(enterpriseId);
+function assertRole(role: Role | undefined, allowed: readonly Role[], action: string): Role {
   if (!role) throw notFound('Enterprise');
   if (!allowed.includes(role)) throw forbidden(`Only ${allowed.join(' or ')} members may ${action}`);
   return role;
+}
+
+/** The viewer's role as of the start of the request, for reads. */
+export function requireRole(ctx: RequestContext, enterpriseId: string, allowed: readonly Role[], action: string): Role {
+  ctx.requireViewer();
+  return assertRole(ctx.roleIn(enterpriseId), allowed, action);
+}
+
+/**
+ * The viewer's role read again inside the transaction of a change, so that a member demoted
+ * or removed by a concurrent request cannot still act with the role the request started with.
+ */
+export async function requireCurrentRole(
+  manager: EntityManager,
+  ctx: RequestContext,
+  enterpriseId: string,
+  allowed: readonly Role[],
+  action: string,
+): Promise<Role> {
+  const accountId = ctx.requireViewer().account.id;
+  const membership = await manager.findOneBy(Membership, { enterpriseId, accountId });
+  return assertRole(membership?.role, allowed, action);
 }
 
 export const ADMINS = [Role.ADMIN] as const;

@@ -8,9 +8,10 @@ import { Account } from '../account/account.entity';
 import type { AuditService } from '../audit/audit.service';
 import { DEFAULT_ENTERPRISE_SETTINGS, Enterprise } from './enterprise.entity';
 import type { AddMemberInput, CreateEnterpriseInput, RemoveMemberInput, SetMemberRoleInput } from './enterprise.inputs';
-import { ADMINS, ALL_ROLES, requireRole } from './enterprise.policy';
+import { ADMINS, ALL_ROLES, requireCurrentRole, requireRole } from './enterprise.policy';
 import { Membership } from './membership.entity';
 
+const ALREADY_MEMBER = 'This account is already a member';
 const LAST_ADMIN = 'An enterprise keeps at least one ADMIN: make another member ADMIN first';
 
 /** Enterprises and their members. An enterprise never loses its last ADMIN. */
@@ -63,13 +64,13 @@ export class EnterpriseService {
   }
 
   async addMember(ctx: RequestContext, input: AddMemberInput): Promise<Membership> {
-    requireRole(ctx, input.enterpriseId, ADMINS, 'add members');
-    const account = await this.db.manager.findOneBy(Account, { email: input.email });
-    if (!account) throw notFound('Account');
     return this.db
       .transaction(async (manager) => {
+        await this.lockMembers(manager, ctx, input.enterpriseId, ADMINS, 'add members');
+        const account = await manager.findOneBy(Account, { email: input.email });
+        if (!account) throw notFound('Account');
         if (await manager.existsBy(Membership, { enterpriseId: input.enterpriseId, accountId: account.id })) {
-          throw conflict('This account is already a member');
+          throw conflict(ALREADY_MEMBER);
         }
         const membership = await manager.save(
           manager.create(Membership, {
@@ -90,14 +91,14 @@ export class EnterpriseService {
         return membership;
       })
       .catch((error: unknown) => {
-        throw isUniqueViolation(error) ? conflict('This account is already a member') : error;
+        throw isUniqueViolation(error) ? conflict(ALREADY_MEMBER) : error;
       });
   }
 
   async setMemberRole(ctx: RequestContext, input: SetMemberRoleInput): Promise<Membership> {
-    requireRole(ctx, input.enterpriseId, ADMINS, "change members' roles");
     return this.db.transaction(async (manager) => {
-      const membership = await this.lockMembership(manager, input.enterpriseId, input.accountId);
+      await this.lockMembers(manager, ctx, input.enterpriseId, ADMINS, "change members' roles");
+      const membership = await this.findMember(manager, input.enterpriseId, input.accountId);
       const previous = membership.role;
       if (previous === input.role) return membership;
       if (previous === Role.ADMIN) await this.ensureAnotherAdmin(manager, input.enterpriseId);
@@ -117,9 +118,9 @@ export class EnterpriseService {
   /** ADMINs remove anyone; every member may remove themselves (leave). */
   async removeMember(ctx: RequestContext, input: RemoveMemberInput): Promise<boolean> {
     const leaving = ctx.requireViewer().account.id === input.accountId;
-    requireRole(ctx, input.enterpriseId, leaving ? ALL_ROLES : ADMINS, 'remove members');
     await this.db.transaction(async (manager) => {
-      const membership = await this.lockMembership(manager, input.enterpriseId, input.accountId);
+      await this.lockMembers(manager, ctx, input.enterpriseId, leaving ? ALL_ROLES : ADMINS, 'remove members');
+      const membership = await this.findMember(manager, input.enterpriseId, input.accountId);
       if (membership.role === Role.ADMIN) await this.ensureAnotherAdmin(manager, input.enterpriseId);
       await manager.delete(Membership, { id: membership.id });
       await this.audit.record(ctx, manager, {
@@ -135,13 +136,24 @@ export class EnterpriseService {
   }
 
   /**
-   * Locks the enterprise row first: every change to an enterprise's members queues behind it,
-   * so two ADMINs demoting each other cannot both pass the last-ADMIN check.
+   * Locks the enterprise row, then checks the viewer's current role: every change to an
+   * enterprise's members queues behind that lock, so two ADMINs demoting each other cannot both
+   * pass the last-ADMIN check, and the second one acts with its role as the first one left it.
    */
-  private async lockMembership(manager: EntityManager, enterpriseId: string, accountId: string): Promise<Membership> {
+  private async lockMembers(
+    manager: EntityManager,
+    ctx: RequestContext,
+    enterpriseId: string,
+    allowed: readonly Role[],
+    action: string,
+  ): Promise<void> {
     await this.db
       .forUpdate(manager.createQueryBuilder(Enterprise, 'e').where('e.id = :enterpriseId', { enterpriseId }))
       .getOne();
+    await requireCurrentRole(manager, ctx, enterpriseId, allowed, action);
+  }
+
+  private async findMember(manager: EntityManager, enterpriseId: string, accountId: string): Promise<Membership> {
     const membership = await manager.findOneBy(Membership, { enterpriseId, accountId });
     if (!membership) throw notFound('Member');
     return membership;
