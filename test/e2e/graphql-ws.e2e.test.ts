@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { errorCodes, startTestServer, wsExecute, type TestServer } from '../support/test-server';
+
+const ME = `{ me { id email } }`;
+
+describe('graphql-ws on the same port and path', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('authenticates with connectionParams.authorization, like the Authorization header over HTTP', async () => {
+    const { token, account } = await server.signUp();
+    const client = server.wsClient({ authorization: `Bearer ${token}` });
+    const result = await wsExecute<{ me: { id: string; email: string } }>(client, ME);
+    expect(result.data?.me).toEqual({ id: account.id, email: account.email });
+  });
+
+  it('a bad token closes the socket with 4403 when it connects', async () => {
+    const client = server.wsClient({ authorization: 'Bearer not-a-token' });
+    const closed = await new Promise<{ code: number }>((resolve) =>
+      client.on('closed', (event) => resolve(event as { code: number })),
+    );
+    expect(closed.code).toBe(4403);
+  });
+
+  it('without a token, me answers UNAUTHENTICATED as it does over HTTP', async () => {
+    const client = server.wsClient();
+    const overWs = await wsExecute(client, ME);
+    const overHttp = await server.gql(ME);
+    expect(errorCodes(overWs)).toEqual(['UNAUTHENTICATED']);
+    expect(overWs.errors).toEqual(overHttp.errors);
+  });
+
+  it('mutations over the socket act as the authenticated account', async () => {
+    const { token, account } = await server.signUp();
+    const client = server.wsClient({ authorization: `Bearer ${token}` });
+    const created = await wsExecute<{ createEnterprise: { id: string; members: { account: { id: string } }[] } }>(
+      client,
+      `mutation { createEnterprise(input: { name: "Socket Inc", dataCenter: EU }) { id members { role account { id } } } }`,
+    );
+    expect(created.data?.createEnterprise.members).toEqual([{ role: 'ADMIN', account: { id: account.id } }]);
+  });
+
+  it('connection param x-enterprise-id picks the acting enterprise, as the header does', async () => {
+    const { token } = await server.signUp();
+    const ids: string[] = [];
+    for (const name of ['First', 'Second']) {
+      const created = await server.gql<{ createEnterprise: { id: string } }>(
+        `mutation ($name: String!) { createEnterprise(input: { name: $name, dataCenter: EU }) { id } }`,
+        { name },
+        { token },
+      );
+      ids.push(created.data!.createEnterprise.id);
+    }
+    const register = `mutation ($serial: String!) { registerDevice(input: { serialNumber: $serial, name: "UPS", model: "M", plan: BASIC }) { enterprise { id } } }`;
+    const ambiguous = await wsExecute(server.wsClient({ authorization: `Bearer ${token}` }), register, {
+      serial: 'WS-1',
+    });
+    expect(errorCodes(ambiguous)).toEqual(['BAD_USER_INPUT']);
+    const chosen = await wsExecute<{ registerDevice: { enterprise: { id: string } } }>(
+      server.wsClient({ authorization: `Bearer ${token}`, 'x-enterprise-id': ids[1] }),
+      register,
+      { serial: 'WS-1' },
+    );
+    expect(chosen.data?.registerDevice.enterprise.id).toBe(ids[1]);
+    // Like a validation error, a context that cannot be made refuses the operation before it runs:
+    // graphql-ws answers it with an error message for that operation.
+    await expect(
+      wsExecute(server.wsClient({ authorization: `Bearer ${token}`, 'x-enterprise-id': randomUUID() }), register, {
+        serial: 'WS-2',
+      }),
+    ).rejects.toEqual([{ message: 'Enterprise not found', extensions: { code: 'NOT_FOUND' } }]);
+  });
+
+  it('errors carry the same codes and messages over the socket as over HTTP', async () => {
+    const { token } = await server.signUp();
+    const client = server.wsClient({ authorization: `Bearer ${token}` });
+    for (const [query, variables] of [
+      [`query ($id: ID!) { device(id: $id) { id } }`, { id: randomUUID() }],
+      [`{ device(id: "nope") { id } }`, {}],
+      [`mutation { createEnterprise(input: { name: "   ", dataCenter: EU }) { id } }`, {}],
+    ] as const) {
+      const overWs = await wsExecute(client, query, variables);
+      const overHttp = await server.gql(query, variables, { token });
+      expect(errorCodes(overWs).length).toBe(1);
+      expect(overWs.errors).toEqual(overHttp.errors);
+    }
+  });
+
+  it('an invalid document is answered with its validation error, and the socket stays open', async () => {
+    const { token } = await server.signUp();
+    const client = server.wsClient({ authorization: `Bearer ${token}` });
+    await expect(wsExecute(client, `{ me { nope } }`)).rejects.toEqual([
+      expect.objectContaining({ message: expect.stringContaining('nope') }),
+    ]);
+    const after = await wsExecute<{ me: { id: string } }>(client, ME);
+    expect(after.data?.me.id).toBeDefined();
+  });
+});
+
+describe('unexpected errors', () => {
+  it('are masked as INTERNAL_SERVER_ERROR over HTTP and over graphql-ws alike', async () => {
+    const server = await startTestServer();
+    try {
+      const { token } = await server.signUp();
+      await server.app.db.dataSource.query('DROP TABLE "audit_event"');
+      const mutation = `mutation { createEnterprise(input: { name: "Broken", dataCenter: EU }) { id } }`;
+      const overHttp = await server.gql(mutation, {}, { token });
+      const overWs = await wsExecute(server.wsClient({ authorization: `Bearer ${token}` }), mutation);
+      for (const response of [overHttp, overWs]) {
+        expect(response.errors).toEqual([
+          expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+        ]);
+        expect(JSON.stringify(response)).not.toMatch(/audit_event|SQL|TABLE/i);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
