@@ -2,23 +2,16 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../../database/columns';
-import { Enterprise } from '../enterprise/enterprise.entity';
+import { EnterpriseOwned } from '../enterprise/enterprise-owned.entity';
 
 @ObjectType({ description: 'A node of the device-group tree inside an enterprise.' })
 @Entity('device_group')
 @Index(['enterpriseId'])
 @Index(['parentId'])
-export class DeviceGroup {
+export class DeviceGroup extends EnterpriseOwned {
   @Field(() => ID)
   @PrimaryColumn('uuid')
   id: string;
-
-  @Column('uuid')
-  enterpriseId: string;
-
-  @ManyToOne(() => Enterprise, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'enterpriseId' })
-  private readonly enterpriseRow?: Enterprise;
 
   @Column('uuid', { nullable: true })
   parentId: string | null;

@@ -4,7 +4,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { FieldRule } from '../../context/field-rule';
 import { InstantColumn, JsonColumn } from '../../database/columns';
 import { Account } from '../account/account.entity';
-import { Enterprise } from '../enterprise/enterprise.entity';
+import { EnterpriseOwned } from '../enterprise/enterprise-owned.entity';
 import { DeviceGroup } from './device-group.entity';
 import { DevicePlan } from './device-plan';
 
@@ -12,17 +12,10 @@ import { DevicePlan } from './device-plan';
 @Entity('device')
 @Index(['enterpriseId', 'id'])
 @Index(['groupId', 'id'])
-export class Device {
+export class Device extends EnterpriseOwned {
   @Field(() => ID)
   @PrimaryColumn('uuid')
   id: string;
-
-  @Column('uuid')
-  enterpriseId: string;
-
-  @ManyToOne(() => Enterprise, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'enterpriseId' })
-  private readonly enterpriseRow?: Enterprise;
 
   @Column('uuid', { nullable: true })
   groupId: string | null;

@@ -4,7 +4,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { Role } from '../../common/roles';
 import { InstantColumn } from '../../database/columns';
 import { Account } from '../account/account.entity';
-import { Enterprise } from './enterprise.entity';
+import { EnterpriseOwned } from './enterprise-owned.entity';
 
 registerEnumType(Role, {
   name: 'Role',
@@ -15,16 +15,9 @@ registerEnumType(Role, {
 @Entity('membership')
 @Index(['enterpriseId', 'accountId'], { unique: true })
 @Index(['accountId'])
-export class Membership {
+export class Membership extends EnterpriseOwned {
   @PrimaryColumn('uuid')
   id: string;
-
-  @Column('uuid')
-  enterpriseId: string;
-
-  @ManyToOne(() => Enterprise, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'enterpriseId' })
-  private readonly enterpriseRow?: Enterprise;
 
   @Column('uuid')
   accountId: string;
