@@ -1,5 +1,6 @@
 import { Mutex } from 'async-mutex';
-import type { DataSource, EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import type { DataSource, DeepPartial, EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 /**
  * The app's handle on its DataSource: transactions and the few differences between SQLite and
@@ -54,4 +55,18 @@ export function isUniqueViolation(error: unknown): boolean {
     (error as { code?: unknown; driverError?: { code?: unknown } })?.driverError?.code ??
     (error as { code?: unknown })?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Inserts a new row and answers it as an entity. Unlike `save`, it does not first SELECT the
+ * row to decide between INSERT and UPDATE: our ids are new by construction.
+ */
+export async function insertNew<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  values: DeepPartial<T>,
+): Promise<T> {
+  const row = manager.create(entity, values);
+  await manager.insert(entity, row as QueryDeepPartialEntity<T>);
+  return row;
 }

@@ -1,7 +1,7 @@
 import { ErrorCode, AppError, conflict } from '../../common/errors';
 import { newId } from '../../common/ids';
 import type { RequestContext } from '../../context/request-context';
-import { isUniqueViolation, type Database } from '../../database/database';
+import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import { AuditService } from '../audit/audit.service';
 import { Account } from './account.entity';
 import type { SignUpInput } from './account.inputs';
@@ -33,15 +33,13 @@ export class AccountService {
         if (await manager.existsBy(Account, { email: input.email })) {
           throw conflict('An account with this e-mail already exists');
         }
-        const created = await manager.save(
-          manager.create(Account, {
-            id: newId(),
-            email: input.email,
-            name: input.name.trim(),
-            passwordHash,
-            createdAt: ctx.clock.now(),
-          }),
-        );
+        const created = await insertNew(manager, Account, {
+          id: newId(),
+          email: input.email,
+          name: input.name.trim(),
+          passwordHash,
+          createdAt: ctx.clock.now(),
+        });
         await ctx.signIn(created);
         await this.audit.record(ctx, manager, {
           action: 'account.signed_up',

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { type Connection, decodeCursor, toConnection } from '../../common/connection';
 import { newId } from '../../common/ids';
 import type { RequestContext } from '../../context/request-context';
-import type { Database } from '../../database/database';
+import { insertNew, type Database } from '../../database/database';
 import { ADMINS, requireRole } from '../enterprise/enterprise.policy';
 import { AuditEvent } from './audit-event.entity';
 import type { AuditLogArgs } from './audit.inputs';
@@ -41,7 +41,7 @@ export class AuditService {
   }
 
   async record(ctx: RequestContext, manager: EntityManager, entry: AuditEntry): Promise<AuditEvent> {
-    const event = manager.create(AuditEvent, {
+    return insertNew(manager, AuditEvent, {
       id: newId(),
       actorId: ctx.viewer?.account.id ?? null,
       enterpriseId: entry.enterpriseId,
@@ -51,6 +51,5 @@ export class AuditService {
       details: entry.details ?? {},
       at: ctx.clock.now(),
     });
-    return manager.save(event);
   }
 }

@@ -4,7 +4,7 @@ import { badInput, conflict, notFound } from '../../common/errors';
 import { newId } from '../../common/ids';
 import type { Role } from '../../common/roles';
 import type { RequestContext } from '../../context/request-context';
-import { isUniqueViolation, type Database } from '../../database/database';
+import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import type { AuditService } from '../audit/audit.service';
 import {
   ADMINS,
@@ -69,9 +69,13 @@ export class DeviceService {
       if (groups.some((group) => group.parentId === parentId && group.name.toLowerCase() === name.toLowerCase())) {
         throw conflict(`A group named "${name}" already exists here`);
       }
-      const group = await manager.save(
-        manager.create(DeviceGroup, { id: newId(), enterpriseId, parentId, name, createdAt: ctx.clock.now() }),
-      );
+      const group = await insertNew(manager, DeviceGroup, {
+        id: newId(),
+        enterpriseId,
+        parentId,
+        name,
+        createdAt: ctx.clock.now(),
+      });
       await this.audit.record(ctx, manager, {
         action: 'device_group.created',
         enterpriseId,
@@ -92,27 +96,25 @@ export class DeviceService {
         await requireCurrentRole(manager, ctx, enterpriseId, ADMINS, 'register devices');
         if (input.groupId) await this.requireGroup(manager, enterpriseId, input.groupId);
         if (await manager.existsBy(Device, { serialNumber })) throw conflict(SERIAL_TAKEN);
-        const device = await manager.save(
-          manager.create(Device, {
-            id: newId(),
-            enterpriseId,
-            groupId: input.groupId ?? null,
-            serialNumber,
-            name: input.name.trim(),
-            model: input.model.trim(),
-            plan: input.plan,
-            isDemo: input.isDemo,
-            registeredById: ctx.requireViewer().account.id,
-            firmwareVersion: input.firmwareVersion?.trim() || null,
-            online: false,
-            lastSeenAt: null,
-            status: 'UNKNOWN',
-            telemetry: {},
-            configuration: {},
-            createdAt: now,
-            updatedAt: now,
-          }),
-        );
+        const device = await insertNew(manager, Device, {
+          id: newId(),
+          enterpriseId,
+          groupId: input.groupId ?? null,
+          serialNumber,
+          name: input.name.trim(),
+          model: input.model.trim(),
+          plan: input.plan,
+          isDemo: input.isDemo,
+          registeredById: ctx.requireViewer().account.id,
+          firmwareVersion: input.firmwareVersion?.trim() || null,
+          online: false,
+          lastSeenAt: null,
+          status: 'UNKNOWN',
+          telemetry: {},
+          configuration: {},
+          createdAt: now,
+          updatedAt: now,
+        });
         await this.audit.record(ctx, manager, {
           action: 'device.registered',
           enterpriseId,
@@ -131,18 +133,16 @@ export class DeviceService {
   move(ctx: RequestContext, deviceId: string, groupId: string | null): Promise<Device> {
     return this.changeOwned(ctx, deviceId, ADMINS_AND_OPERATORS, 'move devices', async (manager, device) => {
       if (groupId) await this.requireGroup(manager, device.enterpriseId, groupId);
-      const from = device.groupId;
-      device.groupId = groupId;
-      return { action: 'device.moved', details: { from, to: groupId } };
+      return { changes: { groupId }, action: 'device.moved', details: { from: device.groupId, to: groupId } };
     });
   }
 
   changePlan(ctx: RequestContext, deviceId: string, plan: DevicePlan): Promise<Device> {
-    return this.changeOwned(ctx, deviceId, ADMINS, 'change device plans', async (_manager, device) => {
-      const from = device.plan;
-      device.plan = plan;
-      return { action: 'device.plan_changed', details: { from, to: plan } };
-    });
+    return this.changeOwned(ctx, deviceId, ADMINS, 'change device plans', async (_manager, device) => ({
+      changes: { plan },
+      action: 'device.plan_changed',
+      details: { from: device.plan, to: plan },
+    }));
   }
 
   /** Deletes a device from the platform; only its owner's ADMINs may. Answers the deleted id. */
@@ -161,19 +161,29 @@ export class DeviceService {
     return deviceId;
   }
 
-  /** Loads a device for a change by its owner, applies `change` and records it, in one transaction. */
+  /**
+   * Loads a device for a change by its owner, writes the fields `change` answers and records the
+   * change in the event log, in one transaction.
+   */
   private changeOwned(
     ctx: RequestContext,
     deviceId: string,
     allowed: readonly Role[],
     action: string,
-    change: (manager: EntityManager, device: Device) => Promise<{ action: string; details: Record<string, unknown> }>,
+    change: (
+      manager: EntityManager,
+      device: Device,
+    ) => Promise<{
+      changes: Partial<Pick<Device, 'groupId' | 'plan'>>;
+      action: string;
+      details: Record<string, unknown>;
+    }>,
   ): Promise<Device> {
     return this.db.transaction(async (manager) => {
       const device = await this.loadOwned(ctx, manager, deviceId, allowed, action);
-      const audit = await change(manager, device);
-      device.updatedAt = ctx.clock.now();
-      await manager.save(device);
+      const { changes, ...audit } = await change(manager, device);
+      Object.assign(device, changes, { updatedAt: ctx.clock.now() });
+      await manager.update(Device, device.id, { ...changes, updatedAt: device.updatedAt });
       await this.audit.record(ctx, manager, {
         ...audit,
         enterpriseId: device.enterpriseId,

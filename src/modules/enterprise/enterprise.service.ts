@@ -3,7 +3,7 @@ import { conflict, notFound } from '../../common/errors';
 import { newId } from '../../common/ids';
 import { Role } from '../../common/roles';
 import type { RequestContext } from '../../context/request-context';
-import { isUniqueViolation, type Database } from '../../database/database';
+import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import { Account } from '../account/account.entity';
 import type { AuditService } from '../audit/audit.service';
 import { DEFAULT_ENTERPRISE_SETTINGS, Enterprise } from './enterprise.entity';
@@ -32,24 +32,20 @@ export class EnterpriseService {
     const viewer = ctx.requireViewer();
     const now = ctx.clock.now();
     const enterprise = await this.db.transaction(async (manager) => {
-      const created = await manager.save(
-        manager.create(Enterprise, {
-          id: newId(),
-          name: input.name.trim(),
-          dataCenter: input.dataCenter,
-          settings: DEFAULT_ENTERPRISE_SETTINGS,
-          createdAt: now,
-        }),
-      );
-      await manager.save(
-        manager.create(Membership, {
-          id: newId(),
-          enterpriseId: created.id,
-          accountId: viewer.account.id,
-          role: Role.ADMIN,
-          createdAt: now,
-        }),
-      );
+      const created = await insertNew(manager, Enterprise, {
+        id: newId(),
+        name: input.name.trim(),
+        dataCenter: input.dataCenter,
+        settings: DEFAULT_ENTERPRISE_SETTINGS,
+        createdAt: now,
+      });
+      await insertNew(manager, Membership, {
+        id: newId(),
+        enterpriseId: created.id,
+        accountId: viewer.account.id,
+        role: Role.ADMIN,
+        createdAt: now,
+      });
       await this.audit.record(ctx, manager, {
         action: 'enterprise.created',
         enterpriseId: created.id,
@@ -72,15 +68,13 @@ export class EnterpriseService {
         if (await manager.existsBy(Membership, { enterpriseId: input.enterpriseId, accountId: account.id })) {
           throw conflict(ALREADY_MEMBER);
         }
-        const membership = await manager.save(
-          manager.create(Membership, {
-            id: newId(),
-            enterpriseId: input.enterpriseId,
-            accountId: account.id,
-            role: input.role,
-            createdAt: ctx.clock.now(),
-          }),
-        );
+        const membership = await insertNew(manager, Membership, {
+          id: newId(),
+          enterpriseId: input.enterpriseId,
+          accountId: account.id,
+          role: input.role,
+          createdAt: ctx.clock.now(),
+        });
         await this.audit.record(ctx, manager, {
           action: 'member.added',
           enterpriseId: input.enterpriseId,
@@ -103,7 +97,7 @@ export class EnterpriseService {
       if (previous === input.role) return membership;
       if (previous === Role.ADMIN) await this.ensureAnotherAdmin(manager, input.enterpriseId);
       membership.role = input.role;
-      await manager.save(membership);
+      await manager.update(Membership, membership.id, { role: input.role });
       await this.audit.record(ctx, manager, {
         action: 'member.role_changed',
         enterpriseId: input.enterpriseId,
