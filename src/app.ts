@@ -153,11 +153,10 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
             enterpriseId: headerValue(req, 'x-enterprise-id'),
           });
         } catch (error) {
-          const unauthenticated = error instanceof GraphQLError && error.extensions.code === ErrorCode.UNAUTHENTICATED;
+          // A request whose caller cannot be established never runs: 401 for a bad token, 400 otherwise.
           if (!(error instanceof GraphQLError)) throw error;
-          throw new GraphQLError(error.message, {
-            extensions: { ...error.extensions, http: { status: unauthenticated ? 401 : 400 } },
-          });
+          const status = error.extensions.code === ErrorCode.UNAUTHENTICATED ? 401 : 400;
+          throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
         }
       },
     }),
