@@ -124,6 +124,17 @@ describe('device inventory', () => {
       expect(errorCodes(response)).toEqual(['NOT_FOUND']);
     });
 
+    it('groups nest at most 16 levels deep (BAD_USER_INPUT below that)', async () => {
+      let parentId: string | undefined;
+      for (let level = 1; level <= 16; level++) parentId = await group(team.admin, `Level ${level}`, parentId);
+      const tooDeep = await server.gql(
+        CREATE_GROUP,
+        { input: { name: 'Level 17', parentId } },
+        { token: team.admin.token },
+      );
+      expect(errorCodes(tooDeep)).toEqual(['BAD_USER_INPUT']);
+    });
+
     it('only ADMINs create groups: OPERATOR and VIEWER get FORBIDDEN', async () => {
       for (const member of [team.operator, team.viewer]) {
         const response = await server.gql(CREATE_GROUP, { input: { name: 'Nope' } }, { token: member.token });

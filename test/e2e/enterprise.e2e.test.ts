@@ -226,6 +226,17 @@ describe('enterprises and members', () => {
     expect(errorCodes(response)).toEqual(['CONFLICT']);
   });
 
+  it('removeMember: an account that is not a member answers NOT_FOUND', async () => {
+    const { enterpriseId, admin } = await enterpriseWith();
+    const outsider = await server.signUp();
+    const response = await server.gql(
+      REMOVE,
+      { input: { enterpriseId, accountId: outsider.account.id } },
+      { token: admin.token },
+    );
+    expect(errorCodes(response)).toEqual(['NOT_FOUND']);
+  });
+
   it('removeMember: an OPERATOR removing someone else gets FORBIDDEN', async () => {
     const { enterpriseId, members } = await enterpriseWith(['OPERATOR', 'VIEWER']);
     const response = await server.gql(
