@@ -1,5 +1,5 @@
 import { DateTimeISOResolver, JSONObjectResolver } from 'graphql-scalars';
-import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { FieldRule } from '../../context/field-rule';
 import { InstantColumn, JsonColumn } from '../../database/columns';
@@ -7,6 +7,11 @@ import { Account } from '../account/account.entity';
 import { EnterpriseOwned } from '../enterprise/enterprise-owned.entity';
 import { DeviceGroup } from './device-group.entity';
 import { DevicePlan } from './device-plan';
+
+registerEnumType(DevicePlan, {
+  name: 'DevicePlan',
+  description: 'BASIC allows monitoring and reports only; STANDARD and ADVANCED can be shared.',
+});
 
 @ObjectType({ description: 'A device owned by an enterprise.' })
 @Entity('device')

@@ -1,0 +1,137 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ErrorCode } from '../../src/common/errors';
+import {
+  deviceStatusFor,
+  ShareAction,
+  SharedDeviceStatus,
+  ShareStatus,
+  transition,
+} from '../../src/modules/share/share-lifecycle';
+
+const { PENDING, ACTIVE, CANCELLED, EXPIRED } = ShareStatus;
+const A = ShareAction;
+const ok = (status: ShareStatus) => ({ allowed: true, status });
+const no = (code: ErrorCode) => expect.objectContaining({ allowed: false, code });
+
+/** Every status × every action: the expected outcome, written out in full. */
+const EXPECTED: Record<ShareStatus, Record<ShareAction, unknown>> = {
+  [PENDING]: {
+    [A.ACCEPT]: ok(ACTIVE),
+    [A.ADD_DEVICES]: ok(PENDING),
+    [A.EXTEND]: ok(PENDING),
+    [A.RESEND_INVITATION]: ok(PENDING),
+    [A.COPY_LINK]: ok(PENDING),
+    [A.CANCEL]: ok(CANCELLED),
+    [A.CANCEL_DEVICES]: ok(PENDING),
+    [A.REMOVE_DEVICE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.DELETE_DEVICE]: ok(PENDING),
+    [A.EXPIRE]: ok(EXPIRED),
+    [A.EXPIRE_INVITATION]: ok(EXPIRED),
+  },
+  [ACTIVE]: {
+    [A.ACCEPT]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.ADD_DEVICES]: ok(ACTIVE),
+    [A.EXTEND]: ok(ACTIVE),
+    [A.RESEND_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.COPY_LINK]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.CANCEL]: ok(CANCELLED),
+    [A.CANCEL_DEVICES]: ok(ACTIVE),
+    [A.REMOVE_DEVICE]: ok(ACTIVE),
+    [A.DELETE_DEVICE]: ok(ACTIVE),
+    [A.EXPIRE]: ok(EXPIRED),
+    [A.EXPIRE_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
+  },
+  [CANCELLED]: {
+    [A.ACCEPT]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.ADD_DEVICES]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.EXTEND]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.RESEND_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.COPY_LINK]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.CANCEL]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.CANCEL_DEVICES]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.REMOVE_DEVICE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.DELETE_DEVICE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.EXPIRE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.EXPIRE_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
+  },
+  [EXPIRED]: {
+    [A.ACCEPT]: no(ErrorCode.INVITATION_EXPIRED),
+    [A.ADD_DEVICES]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.EXTEND]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.RESEND_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.COPY_LINK]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.CANCEL]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.CANCEL_DEVICES]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.REMOVE_DEVICE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.DELETE_DEVICE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.EXPIRE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.EXPIRE_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
+  },
+};
+
+describe('share lifecycle transition table', () => {
+  const cases = Object.values(ShareStatus).flatMap((status) =>
+    Object.values(ShareAction).map((action) => [status, action] as const),
+  );
+
+  it('covers every status × every action', () => {
+    expect(cases).toHaveLength(Object.values(ShareStatus).length * Object.values(ShareAction).length);
+  });
+
+  it.each(cases)('%s + %s', (status, action) => {
+    expect(transition(status, action, 1)).toEqual(EXPECTED[status][action]);
+  });
+
+  it('CANCELLED and EXPIRED are final: no action leads out of them', () => {
+    for (const status of [CANCELLED, EXPIRED]) {
+      for (const action of Object.values(ShareAction)) expect(transition(status, action).allowed).toBe(false);
+    }
+  });
+
+  it.each([A.CANCEL_DEVICES, A.REMOVE_DEVICE, A.DELETE_DEVICE])(
+    '%s that leaves no live device cancels the share',
+    (action) => {
+      expect(transition(ACTIVE, action, 0)).toEqual(ok(CANCELLED));
+      expect(transition(ACTIVE, action, 2)).toEqual(ok(ACTIVE));
+    },
+  );
+
+  it('refusals explain themselves', () => {
+    const refused = transition(CANCELLED, A.EXTEND);
+    expect(refused).toEqual({ allowed: false, code: ErrorCode.SHARE_NOT_ACTIVE, message: 'The share is cancelled' });
+  });
+
+  it('devices follow their share into each status', () => {
+    expect(Object.values(ShareStatus).map(deviceStatusFor)).toEqual([
+      SharedDeviceStatus.PENDING,
+      SharedDeviceStatus.ACTIVE,
+      SharedDeviceStatus.CANCELLED,
+      SharedDeviceStatus.EXPIRED,
+    ]);
+  });
+});
+
+describe('purity', () => {
+  /** Every module a file imports, following relative imports. */
+  function importsOf(file: string, seen = new Set<string>()): Set<string> {
+    if (seen.has(file)) return seen;
+    seen.add(file);
+    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)) {
+      if (!specifier.startsWith('.')) seen.add(specifier);
+      else {
+        const target = resolve(dirname(file), `${specifier}.ts`);
+        if (existsSync(target)) importsOf(target, seen);
+      }
+    }
+    return seen;
+  }
+
+  it.each(['share-lifecycle', 'share-rules', 'share-permissions'])(
+    '%s imports neither GraphQL nor TypeORM, even indirectly',
+    (name) => {
+      const imports = [...importsOf(`${__dirname}/../../src/modules/share/${name}.ts`)];
+      expect(imports.filter((module) => /^(graphql|type-graphql|typeorm)/.test(module))).toEqual([]);
+    },
+  );
+});
