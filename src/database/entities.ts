@@ -1,8 +1,24 @@
+import { Counter } from './counter.entity';
 import { Account } from '../modules/account/account.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { DeviceGroup } from '../modules/device/device-group.entity';
 import { Device } from '../modules/device/device.entity';
 import { Enterprise } from '../modules/enterprise/enterprise.entity';
 import { Membership } from '../modules/enterprise/membership.entity';
+import { OutboxMessage } from '../modules/mail/outbox-message.entity';
+import { ShareEvent } from '../modules/share/share-event.entity';
+import { Share, SharedDevice } from '../modules/share/share.entity';
 
-export const entities = [Account, Enterprise, Membership, DeviceGroup, Device, AuditEvent];
+export const entities = [
+  Account,
+  Enterprise,
+  Membership,
+  DeviceGroup,
+  Device,
+  AuditEvent,
+  Share,
+  SharedDevice,
+  ShareEvent,
+  OutboxMessage,
+  Counter,
+];

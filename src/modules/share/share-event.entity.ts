@@ -1,0 +1,63 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn, JsonColumn } from '../../database/columns';
+import { ShareStatus } from './share-lifecycle';
+
+export enum ShareEventType {
+  CREATED = 'CREATED',
+  ACCEPTED = 'ACCEPTED',
+  DEVICES_ADDED = 'DEVICES_ADDED',
+  /** The sharer took devices out, or their owner deleted them. */
+  DEVICES_CANCELLED = 'DEVICES_CANCELLED',
+  /** The recipient removed a device from their own view. */
+  DEVICE_REMOVED = 'DEVICE_REMOVED',
+  EXTENDED = 'EXTENDED',
+  CANCELLED = 'CANCELLED',
+  EXPIRED = 'EXPIRED',
+  EXPIRING_SOON = 'EXPIRING_SOON',
+  DEGRADED = 'DEGRADED',
+  RESTORED = 'RESTORED',
+}
+
+registerEnumType(ShareEventType, { name: 'ShareEventType' });
+
+/**
+ * The durable record of one change to a share, written in the transaction of the change. The
+ * cursor grows with every event and is allocated in commit order (database/counters.ts), so
+ * "everything after cursor N" never misses an event that commits later.
+ */
+@ObjectType({ description: 'One change to a share, in order.' })
+@Entity('share_event')
+@Index(['shareId', 'cursor'])
+export class ShareEvent {
+  /** Allocated from the `share_event` counter; bigint, read back as a string on every database. */
+  @PrimaryColumn('bigint', { transformer: { to: (value: string) => value, from: (value: unknown) => String(value) } })
+  cursor: string;
+
+  @Column('uuid')
+  shareId: string;
+
+  @Field(() => ShareEventType)
+  @Column('varchar', { length: 32 })
+  type: ShareEventType;
+
+  @Field(() => [String], { description: 'The devices the change concerns (all of the share for share-wide changes).' })
+  @JsonColumn()
+  deviceIds: string[];
+
+  @Field(() => ShareStatus, { nullable: true })
+  @Column('varchar', { length: 16, nullable: true })
+  previousStatus: ShareStatus | null;
+
+  @Field(() => ShareStatus)
+  @Column('varchar', { length: 16 })
+  status: ShareStatus;
+
+  @Column('uuid', { nullable: true })
+  actorId: string | null;
+
+  @Field(() => DateTimeISOResolver)
+  @InstantColumn()
+  at: Date;
+}
