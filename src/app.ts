@@ -27,6 +27,9 @@ import { DeviceResolver } from './modules/device/device.resolver';
 import { DeviceService } from './modules/device/device.service';
 import { EnterpriseResolver } from './modules/enterprise/enterprise.resolver';
 import { EnterpriseService } from './modules/enterprise/enterprise.service';
+import { ShareInvitations } from './modules/share/share-invitation';
+import { ShareResolver } from './modules/share/share.resolver';
+import { ShareService } from './modules/share/share.service';
 import { buildAppSchema } from './schema';
 import { formatError } from './server/error-formatter';
 import { requestLogPlugin } from './server/request-log.plugin';
@@ -62,13 +65,16 @@ const SHUTDOWN_GRACE_MS = 8_000;
 function createServices(db: Database, config: Config, clock: Clock, log: Logger) {
   const audit = new AuditService(db);
   const tokens = new AuthTokenService(config.jwtSecret, config.jwtTtlSeconds, clock);
+  const enterprises = new EnterpriseService(db, audit);
+  const invitations = new ShareInvitations(config.jwtSecret, config.publicUrl);
   return {
     audit,
     tokens,
     contexts: new ContextFactory(db, tokens, log, clock),
     accounts: new AccountService(db, tokens, audit, new LoginThrottle()),
-    enterprises: new EnterpriseService(db, audit),
+    enterprises,
     devices: new DeviceService(db, audit),
+    shares: new ShareService(db, audit, enterprises, invitations, { maxRecipients: config.shareMaxRecipients }),
   };
 }
 
@@ -79,6 +85,7 @@ function resolverContainer(services: Services): ContainerType {
     [EnterpriseResolver, new EnterpriseResolver(services.enterprises)],
     [DeviceResolver, new DeviceResolver(services.devices)],
     [AuditResolver, new AuditResolver(services.audit)],
+    [ShareResolver, new ShareResolver(services.shares)],
   ]);
   return { get: (type: new () => unknown) => instances.get(type) ?? new type() };
 }

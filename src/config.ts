@@ -18,6 +18,8 @@ export interface Config {
   logLevel: string;
   /** Connections per PostgreSQL pool; ignored on SQLite. */
   databasePoolSize: number;
+  /** Distinct live recipients a device may be shared with. */
+  shareMaxRecipients: number;
 }
 
 /** A variable that is missing or malformed; its message is the one line printed at start. */
@@ -134,5 +136,6 @@ export function loadConfig(env: Env = process.env): Config {
     demoData: boolean(env, 'DEMO_DATA', true),
     logLevel,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    shareMaxRecipients: integer(env, 'SHARE_MAX_RECIPIENTS', 5, 1, 1000),
   };
 }

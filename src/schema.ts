@@ -6,6 +6,7 @@ import { AccountResolver } from './modules/account/account.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { DeviceGroupResolver, DeviceResolver } from './modules/device/device.resolver';
 import { EnterpriseResolver, MembershipResolver } from './modules/enterprise/enterprise.resolver';
+import { SharedDeviceResolver, ShareResolver } from './modules/share/share.resolver';
 
 export const resolvers = [
   AccountResolver,
@@ -14,6 +15,8 @@ export const resolvers = [
   DeviceResolver,
   DeviceGroupResolver,
   AuditResolver,
+  ShareResolver,
+  SharedDeviceResolver,
 ] as const;
 
 /** The executable schema; `container` hands type-graphql the app's resolver instances. */

@@ -3,6 +3,11 @@ import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 't
 import { isId } from '../common/ids';
 import { notFound } from '../common/errors';
 import { Account } from '../modules/account/account.entity';
+import { Device } from '../modules/device/device.entity';
+import { ShareStatus } from '../modules/share/share-lifecycle';
+import type { Permission } from '../modules/share/share-permissions';
+import { Share, SharedDevice } from '../modules/share/share.entity';
+import type { Viewer } from './request-context';
 import { DeviceGroup } from '../modules/device/device-group.entity';
 import { Enterprise } from '../modules/enterprise/enterprise.entity';
 import { Membership } from '../modules/enterprise/membership.entity';
@@ -40,9 +45,41 @@ function byForeignKey<T extends ObjectLiteral & { id: string }>(
   });
 }
 
+/**
+ * Per device, the permissions the viewer holds through ACTIVE shares accepted into one of its
+ * enterprises (before the device's plan takes its part; see share-permissions.ts).
+ */
+function grantsOf(manager: EntityManager, viewer: () => Viewer | null): DataLoader<string, Permission[]> {
+  return new DataLoader(async (deviceIds) => {
+    const current = viewer();
+    const enterpriseIds = current ? [...current.roles.keys()] : [];
+    const granted = new Map<string, Set<Permission>>(deviceIds.map((id) => [id, new Set()]));
+    if (current && enterpriseIds.length) {
+      const rows = await manager
+        .createQueryBuilder(SharedDevice, 'sd')
+        .innerJoin(Share, 'share', 'share.id = sd.shareId')
+        .select('sd.deviceId', 'deviceId')
+        .addSelect('share.permissions', 'permissions')
+        .where('sd.deviceId IN (:...deviceIds)', { deviceIds: deviceIds.filter(isId) })
+        .andWhere('sd.status = :active AND share.status = :active', { active: ShareStatus.ACTIVE })
+        .andWhere('share.recipientId = :recipientId', { recipientId: current.account.id })
+        .andWhere('share.receivingEnterpriseId IN (:...enterpriseIds)', { enterpriseIds })
+        .getRawMany<{ deviceId: string; permissions: string }>();
+      for (const row of rows) {
+        for (const permission of JSON.parse(row.permissions) as Permission[])
+          granted.get(row.deviceId)?.add(permission);
+      }
+    }
+    return deviceIds.map((id) => [...granted.get(id)!]);
+  });
+}
+
 /** The DataLoaders of one request (or of one subscription event): never shared beyond it. */
-export function createLoaders(manager: EntityManager) {
+export function createLoaders(manager: EntityManager, viewer: () => Viewer | null) {
   return {
+    device: byId(manager, Device, 'Device'),
+    grants: grantsOf(manager, viewer),
+    sharedDevicesOfShare: byForeignKey(manager, SharedDevice, 'shareId'),
     account: byId(manager, Account, 'Account'),
     enterprise: byId(manager, Enterprise, 'Enterprise'),
     deviceGroup: byId(manager, DeviceGroup, 'Device group'),

@@ -39,7 +39,7 @@ export class RequestContext {
     private currentViewer: Viewer | null,
     private readonly requestedEnterpriseId: string | undefined,
   ) {
-    this.loaders = createLoaders(db.manager);
+    this.loaders = createLoaders(db.manager, () => this.currentViewer);
   }
 
   get viewer(): Viewer | null {

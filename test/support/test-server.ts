@@ -63,6 +63,7 @@ export async function startTestServer(
     demoData: false,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     databasePoolSize: 5,
+    shareMaxRecipients: 5,
     ...options.config,
   };
   const app = await createApp({

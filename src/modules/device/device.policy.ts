@@ -1,19 +1,33 @@
 import { Role } from '../../common/roles';
-import { FieldRule } from '../../context/field-rule';
 import type { FieldRules } from '../../context/auth-checker';
+import { FieldRule } from '../../context/field-rule';
 import type { RequestContext } from '../../context/request-context';
+import { effectivePermissions, Permission } from '../share/share-permissions';
 import type { Device } from './device.entity';
 
 /** Whether the viewer is a member of the enterprise that owns the device. */
 export const isOwnerMember = (ctx: RequestContext, device: Device): boolean =>
   ctx.roleIn(device.enterpriseId) !== undefined;
 
+/** What the viewer may do with a device shared to it: its grants, less what the plan takes away. */
+export async function sharedPermissions(ctx: RequestContext, device: Device): Promise<Permission[]> {
+  return effectivePermissions(await ctx.loaders.grants.load(device.id), device.plan);
+}
+
+/** Owner members see a device; so do recipients of an ACTIVE share of it (SPEC §4). */
+export async function canSeeDevice(ctx: RequestContext, device: Device): Promise<boolean> {
+  return isOwnerMember(ctx, device) || (await ctx.loaders.grants.load(device.id)).length > 0;
+}
+
 /** SPEC §4 for devices: who reads which field of a device it can see. */
 export const deviceFieldRules: FieldRules = {
   [FieldRule.DeviceOwnerMember]: (device, ctx) => isOwnerMember(ctx, device as Device),
-  [FieldRule.DeviceMonitor]: (device, ctx) => isOwnerMember(ctx, device as Device),
-  [FieldRule.DeviceConfiguration]: (device, ctx) => {
+  [FieldRule.DeviceMonitor]: async (device, ctx) =>
+    isOwnerMember(ctx, device as Device) ||
+    (await sharedPermissions(ctx, device as Device)).includes(Permission.MONITOR),
+  [FieldRule.DeviceConfiguration]: async (device, ctx) => {
     const role = ctx.roleIn((device as Device).enterpriseId);
-    return role === Role.ADMIN || role === Role.OPERATOR;
+    if (role === Role.ADMIN || role === Role.OPERATOR) return true;
+    return !role && (await sharedPermissions(ctx, device as Device)).includes(Permission.CONFIGURE);
   },
 };

@@ -17,6 +17,7 @@ import { DeviceGroup } from './device-group.entity';
 import { depthOf, MAX_GROUP_DEPTH, subtreeIds } from './device-group.tree';
 import type { DevicePlan } from './device-plan';
 import { Device } from './device.entity';
+import { canSeeDevice } from './device.policy';
 import type { CreateDeviceGroupInput, DevicesArgs, RegisterDeviceInput } from './device.inputs';
 
 const SERIAL_TAKEN = 'A device with this serial number is already registered';
@@ -28,11 +29,11 @@ export class DeviceService {
     private readonly audit: AuditService,
   ) {}
 
-  /** A device the viewer may see; NOT_FOUND for any other, as if it did not exist. */
+  /** A device the viewer may see (owned or shared to it); NOT_FOUND for any other, as if it did not exist. */
   async get(ctx: RequestContext, id: string): Promise<Device> {
     ctx.requireViewer();
     const device = await this.db.manager.findOneBy(Device, { id });
-    if (!device || !ctx.roleIn(device.enterpriseId)) throw notFound('Device');
+    if (!device || !(await canSeeDevice(ctx, device))) throw notFound('Device');
     return device;
   }
 

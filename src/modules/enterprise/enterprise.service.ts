@@ -29,34 +29,40 @@ export class EnterpriseService {
 
   /** Creates an enterprise with the viewer as its first ADMIN. */
   async create(ctx: RequestContext, input: CreateEnterpriseInput): Promise<Enterprise> {
-    const viewer = ctx.requireViewer();
-    const now = ctx.clock.now();
-    const enterprise = await this.db.transaction(async (manager) => {
-      const created = await insertNew(manager, Enterprise, {
-        id: newId(),
-        name: input.name.trim(),
-        dataCenter: input.dataCenter,
-        settings: DEFAULT_ENTERPRISE_SETTINGS,
-        createdAt: now,
-      });
-      await insertNew(manager, Membership, {
-        id: newId(),
-        enterpriseId: created.id,
-        accountId: viewer.account.id,
-        role: Role.ADMIN,
-        createdAt: now,
-      });
-      await this.audit.record(ctx, manager, {
-        action: 'enterprise.created',
-        enterpriseId: created.id,
-        targetType: 'Enterprise',
-        targetId: created.id,
-        details: { name: created.name, dataCenter: created.dataCenter },
-      });
-      return created;
-    });
+    const enterprise = await this.db.transaction((manager) => this.createIn(manager, ctx, input));
     await ctx.refreshViewer();
     return enterprise;
+  }
+
+  /**
+   * Creates an enterprise inside the caller's transaction (e.g. while accepting a share); the
+   * caller refreshes the viewer's roles after commit.
+   */
+  async createIn(manager: EntityManager, ctx: RequestContext, input: CreateEnterpriseInput): Promise<Enterprise> {
+    const viewer = ctx.requireViewer();
+    const now = ctx.clock.now();
+    const created = await insertNew(manager, Enterprise, {
+      id: newId(),
+      name: input.name.trim(),
+      dataCenter: input.dataCenter,
+      settings: DEFAULT_ENTERPRISE_SETTINGS,
+      createdAt: now,
+    });
+    await insertNew(manager, Membership, {
+      id: newId(),
+      enterpriseId: created.id,
+      accountId: viewer.account.id,
+      role: Role.ADMIN,
+      createdAt: now,
+    });
+    await this.audit.record(ctx, manager, {
+      action: 'enterprise.created',
+      enterpriseId: created.id,
+      targetType: 'Enterprise',
+      targetId: created.id,
+      details: { name: created.name, dataCenter: created.dataCenter },
+    });
+    return created;
   }
 
   async addMember(ctx: RequestContext, input: AddMemberInput): Promise<Membership> {

@@ -73,7 +73,7 @@ export interface ShareRequestFacts {
 export function requestProblems(facts: ShareRequestFacts): string[] {
   const problems: string[] = [];
   if (facts.recipientEmail === facts.sharerEmail) problems.push('You cannot share devices with yourself');
-  if (facts.recipientIsMember) problems.push(`${facts.recipientEmail} is a member of this enterprise already`);
+  else if (facts.recipientIsMember) problems.push(`${facts.recipientEmail} is a member of this enterprise already`);
   if (facts.permissions.length === 0) problems.push('Choose at least one permission');
   if (facts.expiresAt) {
     const latest = new Date(facts.now);

@@ -1,0 +1,31 @@
+import type { EntityManager } from 'typeorm';
+import { allocate } from '../../database/counters';
+import { insertNew } from '../../database/database';
+import type { ShareStatus } from './share-lifecycle';
+import { ShareEvent, type ShareEventType } from './share-event.entity';
+import type { Share } from './share.entity';
+
+/** Appends the event of a change to `share` (already in its new status), in the change's transaction. */
+export async function recordShareEvent(
+  manager: EntityManager,
+  change: {
+    share: Share;
+    type: ShareEventType;
+    previousStatus: ShareStatus | null;
+    deviceIds: string[];
+    actorId: string | null;
+    at: Date;
+  },
+): Promise<ShareEvent> {
+  const [cursor] = await allocate(manager, 'share_event', 1);
+  return insertNew(manager, ShareEvent, {
+    cursor: String(cursor),
+    shareId: change.share.id,
+    type: change.type,
+    deviceIds: change.deviceIds,
+    previousStatus: change.previousStatus,
+    status: change.share.status,
+    actorId: change.actorId,
+    at: change.at,
+  });
+}

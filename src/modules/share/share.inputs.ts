@@ -1,0 +1,102 @@
+import { ArrayMaxSize, ArrayMinSize, MaxLength } from 'class-validator';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { EmailScalar } from '../../common/email.scalar';
+import { DisplayName } from '../../common/validation';
+import { Permission } from './share-permissions';
+import { Share } from './share.entity';
+
+export const MAX_DEVICES_PER_REQUEST = 500;
+
+@InputType()
+export class ShareDevicesInput {
+  @Field(() => [ID], { description: `One or many (bulk), at most ${MAX_DEVICES_PER_REQUEST}.` })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_DEVICES_PER_REQUEST)
+  deviceIds: string[];
+
+  @Field(() => EmailScalar)
+  recipientEmail: string;
+
+  @Field(() => [Permission], { description: 'At least one; fixed once saved.' })
+  permissions: Permission[];
+
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: 'In the future, at most 10 years ahead; none = never.',
+  })
+  expiresAt?: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(500)
+  description?: string | null;
+}
+
+@ObjectType({ description: 'Whether one device can be shared, and if not, which rule says no.' })
+export class DeviceShareVerdict {
+  @Field(() => ID)
+  deviceId: string;
+
+  @Field()
+  canShare: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The error code shareDevices would answer for it.' })
+  code: string | null;
+
+  @Field(() => String, { nullable: true })
+  reason: string | null;
+}
+
+@ObjectType({ description: 'The verdicts of a share request, without writing anything.' })
+export class ShareCheck {
+  @Field({ description: 'Whether shareDevices with this input would succeed.' })
+  canShare: boolean;
+
+  @Field(() => [String], { description: 'Problems of the request as a whole (BAD_USER_INPUT).' })
+  problems: string[];
+
+  @Field(() => [DeviceShareVerdict])
+  devices: DeviceShareVerdict[];
+}
+
+@ObjectType({ description: 'A new share with its invitation: give the link or the code to the recipient.' })
+export class ShareInvitation {
+  @Field(() => Share)
+  share: Share;
+
+  @Field({ description: '<PUBLIC_URL>/shares/accept?token=…, bound to the recipient e-mail.' })
+  shareLink: string;
+
+  @Field({ description: 'The 6-digit confirmation code.' })
+  confirmationCode: string;
+}
+
+@InputType()
+export class NewEnterpriseInput {
+  @Field()
+  @DisplayName()
+  name: string;
+}
+
+@InputType({ description: 'The link token, or shareId + code; and where to receive the devices.' })
+export class AcceptShareInput {
+  @Field(() => String, { nullable: true, description: 'The token of the share link.' })
+  @MaxLength(200)
+  token?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  shareId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The 6-digit confirmation code (with shareId).' })
+  @MaxLength(16)
+  code?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'An enterprise of yours in the devices’ data center.' })
+  enterpriseId?: string | null;
+
+  @Field(() => NewEnterpriseInput, {
+    nullable: true,
+    description: 'Or a new enterprise, created on the spot in the devices’ data center.',
+  })
+  newEnterprise?: NewEnterpriseInput | null;
+}

@@ -1,0 +1,94 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context/request-context';
+import { Account } from '../account/account.entity';
+import { Device } from '../device/device.entity';
+import { canSeeDevice } from '../device/device.policy';
+import { Enterprise } from '../enterprise/enterprise.entity';
+import { Share, SharedDevice } from './share.entity';
+import { AcceptShareInput, ShareCheck, ShareDevicesInput, ShareInvitation } from './share.inputs';
+import type { ShareService } from './share.service';
+
+@Resolver(() => Share)
+export class ShareResolver {
+  constructor(private readonly shareService: ShareService) {}
+
+  @Query(() => ShareCheck, {
+    description: 'What shareDevices would answer for this input, per device, without writing.',
+  })
+  canShareDevices(@Ctx() ctx: RequestContext, @Arg('input') input: ShareDevicesInput): Promise<ShareCheck> {
+    return this.shareService.check(ctx, input);
+  }
+
+  @Mutation(() => ShareInvitation, {
+    description: 'Shares devices of the acting enterprise with one recipient e-mail.',
+  })
+  shareDevices(@Ctx() ctx: RequestContext, @Arg('input') input: ShareDevicesInput): Promise<ShareInvitation> {
+    return this.shareService.share(ctx, input);
+  }
+
+  @Mutation(() => String, { description: 'The share link again, for the sharer to pass on (PENDING shares).' })
+  shareLink(@Ctx() ctx: RequestContext, @Arg('shareId', () => ID) shareId: string): Promise<string> {
+    return this.shareService.link(ctx, shareId);
+  }
+
+  @Mutation(() => ShareInvitation, { description: 'A fresh confirmation code and invitation e-mail (PENDING shares).' })
+  resendShareInvitation(
+    @Ctx() ctx: RequestContext,
+    @Arg('shareId', () => ID) shareId: string,
+  ): Promise<ShareInvitation> {
+    return this.shareService.resendInvitation(ctx, shareId);
+  }
+
+  @Mutation(() => Share, { description: 'The recipient accepts a share into one of their enterprises.' })
+  acceptShare(@Ctx() ctx: RequestContext, @Arg('input') input: AcceptShareInput): Promise<Share> {
+    return this.shareService.accept(ctx, input);
+  }
+
+  @Mutation(() => Share, { description: 'Cancels sharing for all devices of a share.' })
+  cancelShare(@Ctx() ctx: RequestContext, @Arg('shareId', () => ID) shareId: string): Promise<Share> {
+    return this.shareService.cancel(ctx, shareId);
+  }
+
+  @Mutation(() => Share, { description: 'Cancels sharing for some devices; the share ends with its last device.' })
+  cancelSharedDevices(
+    @Ctx() ctx: RequestContext,
+    @Arg('shareId', () => ID) shareId: string,
+    @Arg('deviceIds', () => [ID]) deviceIds: string[],
+  ): Promise<Share> {
+    return this.shareService.cancelDevices(ctx, shareId, deviceIds);
+  }
+
+  @FieldResolver(() => Account, { description: 'Who shared.' })
+  sharer(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<Account> {
+    return ctx.loaders.account.load(share.sharerId);
+  }
+
+  @FieldResolver(() => Enterprise, { description: "The sharer's enterprise, which owns the devices." })
+  sharerEnterprise(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<Enterprise> {
+    return ctx.loaders.enterprise.load(share.enterpriseId);
+  }
+
+  @FieldResolver(() => Account, { nullable: true, description: 'The recipient account, once accepted.' })
+  recipient(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<Account> | null {
+    return share.recipientId ? ctx.loaders.account.load(share.recipientId) : null;
+  }
+
+  @FieldResolver(() => Enterprise, { nullable: true, description: 'Where the recipient receives the devices.' })
+  receivingEnterprise(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<Enterprise> | null {
+    return share.receivingEnterpriseId ? ctx.loaders.enterprise.load(share.receivingEnterpriseId) : null;
+  }
+
+  @FieldResolver(() => [SharedDevice], { description: 'Every device ever in the share, with its own status.' })
+  devices(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<SharedDevice[]> {
+    return ctx.loaders.sharedDevicesOfShare.load(share.id);
+  }
+}
+
+@Resolver(() => SharedDevice)
+export class SharedDeviceResolver {
+  @FieldResolver(() => Device, { nullable: true, description: 'Null once deleted or when the viewer may not see it.' })
+  async device(@Root() sharedDevice: SharedDevice, @Ctx() ctx: RequestContext): Promise<Device | null> {
+    const device = await ctx.loaders.device.load(sharedDevice.deviceId).catch(() => null);
+    return device && (await canSeeDevice(ctx, device)) ? device : null;
+  }
+}

@@ -1,0 +1,481 @@
+import { In, type EntityManager } from 'typeorm';
+import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../common/errors';
+import { isId, newId } from '../../common/ids';
+import { Role } from '../../common/roles';
+import type { RequestContext } from '../../context/request-context';
+import { insertNew, type Database } from '../../database/database';
+import { Account } from '../account/account.entity';
+import type { AuditService } from '../audit/audit.service';
+import { Device } from '../device/device.entity';
+import { Enterprise } from '../enterprise/enterprise.entity';
+import type { EnterpriseService } from '../enterprise/enterprise.service';
+import { Membership } from '../enterprise/membership.entity';
+import { enqueueMail } from '../mail/mail-outbox';
+import { ShareEventType } from './share-event.entity';
+import { recordShareEvent } from './share-events';
+import { ShareInvitations } from './share-invitation';
+import { deviceStatusFor, ShareAction, SharedDeviceStatus, ShareStatus, transition } from './share-lifecycle';
+import {
+  invitationDeadline,
+  judgeDevice,
+  requestProblems,
+  type DeviceVerdict,
+  type ShareCandidate,
+} from './share-rules';
+import { Share, SharedDevice } from './share.entity';
+import type { AcceptShareInput, ShareCheck, ShareDevicesInput, ShareInvitation } from './share.inputs';
+
+const MAX_CODE_FAILURES = 5;
+const LIVE_DEVICE_STATUSES = [SharedDeviceStatus.PENDING, SharedDeviceStatus.ACTIVE];
+
+export interface ShareSettings {
+  /** Distinct live recipients per device (SHARE_MAX_RECIPIENTS). */
+  maxRecipients: number;
+}
+
+/** Thrown inside the accept transaction so that the failure can be counted after the rollback. */
+class WrongCode extends Error {}
+
+/**
+ * The share lifecycle (SPEC §2). Every change locks what it reads, applies the transition the
+ * pure lifecycle allows, and writes the share, its ShareEvent, its audit event and its e-mails in
+ * one transaction.
+ */
+export class ShareService {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditService,
+    private readonly enterprises: EnterpriseService,
+    private readonly invitations: ShareInvitations,
+    private readonly settings: ShareSettings,
+  ) {}
+
+  /** The verdicts of `shareDevices` for this input, without writing anything. */
+  async check(ctx: RequestContext, input: ShareDevicesInput): Promise<ShareCheck> {
+    // In a transaction of its own so that it sees the facts the way shareDevices would.
+    const { problems, verdicts } = await this.db.transaction((manager) => this.judge(manager, ctx, input));
+    return {
+      canShare: problems.length === 0 && verdicts.every((verdict) => verdict.code === null),
+      problems,
+      devices: verdicts.map((verdict) => ({ ...verdict, canShare: verdict.code === null })),
+    };
+  }
+
+  /**
+   * Creates a PENDING share of devices of the acting enterprise. When any device cannot be
+   * shared, nothing is written and the error lists every refused device with its reason.
+   */
+  async share(ctx: RequestContext, input: ShareDevicesInput): Promise<ShareInvitation> {
+    const viewer = ctx.requireViewer();
+    const enterpriseId = ctx.actingEnterpriseId();
+    const now = ctx.clock.now();
+    const share = await this.db.transaction(async (manager) => {
+      const { problems, verdicts } = await this.judge(manager, ctx, input);
+      if (problems.length) throw badInput(problems.join('; '), { problems });
+      refuseIfAny(verdicts);
+      const expiresAt = input.expiresAt ?? null;
+      const created = await insertNew(manager, Share, {
+        id: newId(),
+        enterpriseId,
+        sharerId: viewer.account.id,
+        recipientEmail: input.recipientEmail,
+        recipientId: null,
+        receivingEnterpriseId: null,
+        permissions: [...new Set(input.permissions)],
+        expiresAt,
+        invitationExpiresAt: invitationDeadline(now, expiresAt),
+        description: input.description?.trim() || null,
+        status: ShareStatus.PENDING,
+        linkNonce: ShareInvitations.newNonce(),
+        codeNonce: ShareInvitations.newNonce(),
+        codeFailures: 0,
+        createdAt: now,
+        updatedAt: now,
+        acceptedAt: null,
+        endedAt: null,
+      });
+      const deviceIds = verdicts.map((verdict) => verdict.deviceId);
+      await this.addDeviceRows(manager, created.id, deviceIds, SharedDeviceStatus.PENDING, now);
+      await this.recordChange(manager, ctx, created, ShareEventType.CREATED, null, deviceIds, 'share.created');
+      await this.inviteByMail(manager, created, now);
+      return created;
+    });
+    return { share, shareLink: this.invitations.link(share), confirmationCode: this.invitations.code(share) };
+  }
+
+  /** The same link again, for the sharer to pass on ("Copy Sharing Link"). */
+  async link(ctx: RequestContext, shareId: string): Promise<string> {
+    const share = await this.db.transaction((manager) =>
+      this.lockManaged(manager, ctx, shareId, ShareAction.COPY_LINK),
+    );
+    return this.invitations.link(share);
+  }
+
+  /** A fresh confirmation code (which also unlocks a locked one) and a new invitation e-mail. */
+  async resendInvitation(ctx: RequestContext, shareId: string): Promise<ShareInvitation> {
+    const now = ctx.clock.now();
+    const share = await this.db.transaction(async (manager) => {
+      const locked = await this.lockManaged(manager, ctx, shareId, ShareAction.RESEND_INVITATION);
+      Object.assign(locked, {
+        codeNonce: ShareInvitations.newNonce(),
+        codeFailures: 0,
+        invitationExpiresAt: invitationDeadline(now, locked.expiresAt),
+        updatedAt: now,
+      });
+      await manager.update(Share, locked.id, {
+        codeNonce: locked.codeNonce,
+        codeFailures: 0,
+        invitationExpiresAt: locked.invitationExpiresAt,
+        updatedAt: now,
+      });
+      await this.audit.record(ctx, manager, {
+        action: 'share.invitation_resent',
+        enterpriseId: locked.enterpriseId,
+        targetType: 'Share',
+        targetId: locked.id,
+      });
+      await this.inviteByMail(manager, locked, now);
+      return locked;
+    });
+    return { share, shareLink: this.invitations.link(share), confirmationCode: this.invitations.code(share) };
+  }
+
+  /**
+   * The recipient accepts with the link token, or with shareId + confirmation code, into an
+   * enterprise of theirs in the devices' data center (existing, or created on the spot).
+   */
+  async accept(ctx: RequestContext, input: AcceptShareInput): Promise<Share> {
+    const viewer = ctx.requireViewer();
+    const shareId = input.token ? ShareInvitations.shareIdOf(input.token) : input.shareId;
+    if (!shareId || (!input.token && !input.code)) {
+      throw badInput('Accept with the link token, or with shareId and the confirmation code');
+    }
+    if (input.enterpriseId && input.newEnterprise) throw badInput('Give enterpriseId or newEnterprise, not both');
+    const now = ctx.clock.now();
+    try {
+      const accepted = await this.db.transaction(async (manager) => {
+        const share = await this.lock(manager, shareId);
+        if (!share || (input.token && !this.invitations.verifyToken(share, input.token))) throw notFound('Share');
+        if (share.recipientEmail !== viewer.account.email) {
+          throw forbidden('This share was sent to another e-mail address: log in with that one');
+        }
+        const next = this.allow(share, ShareAction.ACCEPT);
+        if (share.invitationExpiresAt <= now) {
+          throw new AppError(ErrorCode.INVITATION_EXPIRED, 'This invitation has expired: ask for a new one');
+        }
+        if (!input.token) {
+          if (share.codeFailures >= MAX_CODE_FAILURES) throw codeLocked();
+          if (!this.invitations.verifyCode(share, input.code!)) throw new WrongCode();
+        }
+        const receivingEnterpriseId = await this.receivingEnterprise(manager, ctx, share, input);
+        const previous = share.status;
+        Object.assign(share, {
+          status: next,
+          recipientId: viewer.account.id,
+          receivingEnterpriseId,
+          acceptedAt: now,
+          updatedAt: now,
+        });
+        await manager.update(Share, share.id, {
+          status: next,
+          recipientId: viewer.account.id,
+          receivingEnterpriseId,
+          acceptedAt: now,
+          updatedAt: now,
+        });
+        const deviceIds = await this.moveLiveDevices(manager, share.id, deviceStatusFor(next), null);
+        await this.recordChange(manager, ctx, share, ShareEventType.ACCEPTED, previous, deviceIds, 'share.accepted');
+        const sharer = await manager.findOneBy(Account, { id: share.sharerId });
+        if (sharer) {
+          await enqueueMail(manager, now, sharer.email, 'accepted', {
+            shareId: share.id,
+            recipientEmail: share.recipientEmail,
+            deviceCount: deviceIds.length,
+          });
+        }
+        return share;
+      });
+      await ctx.refreshViewer();
+      return accepted;
+    } catch (error) {
+      if (!(error instanceof WrongCode)) throw error;
+      throw await this.countWrongCode(shareId);
+    }
+  }
+
+  /** Ends the whole share ("cancel sharing for all devices"). */
+  cancel(ctx: RequestContext, shareId: string): Promise<Share> {
+    return this.db.transaction(async (manager) => {
+      const share = await this.lockManaged(manager, ctx, shareId, ShareAction.CANCEL);
+      return this.end(manager, ctx, share, ShareStatus.CANCELLED);
+    });
+  }
+
+  /** Takes some devices out of a share; the share is cancelled when none is left. */
+  cancelDevices(ctx: RequestContext, shareId: string, deviceIds: string[]): Promise<Share> {
+    return this.db.transaction(async (manager) => {
+      const share = await this.lockManaged(manager, ctx, shareId, ShareAction.CANCEL_DEVICES);
+      const live = await this.liveDeviceIds(manager, share.id);
+      const wanted = [...new Set(deviceIds)];
+      const missing = wanted.filter((id) => !live.includes(id));
+      if (missing.length) throw badInput(`Not in this share (or no longer shared): ${missing.join(', ')}`);
+      const left = live.length - wanted.length;
+      const next = this.allow(share, ShareAction.CANCEL_DEVICES, left);
+      const now = ctx.clock.now();
+      await manager.update(
+        SharedDevice,
+        { shareId: share.id, deviceId: In(wanted), status: In(LIVE_DEVICE_STATUSES) },
+        { status: SharedDeviceStatus.CANCELLED, endedAt: now },
+      );
+      const previous = share.status;
+      if (next !== previous) await this.setStatus(manager, share, next, now);
+      await this.recordChange(
+        manager,
+        ctx,
+        share,
+        ShareEventType.DEVICES_CANCELLED,
+        previous,
+        wanted,
+        'share.devices_cancelled',
+      );
+      if (next === ShareStatus.CANCELLED) await this.noticeEnd(manager, share, now);
+      return share;
+    });
+  }
+
+  /** Moves a share to a final status with all its live devices, and tells the recipient. */
+  private async end(manager: EntityManager, ctx: RequestContext, share: Share, status: ShareStatus): Promise<Share> {
+    const now = ctx.clock.now();
+    const previous = share.status;
+    const deviceIds = await this.moveLiveDevices(manager, share.id, deviceStatusFor(status), now);
+    await this.setStatus(manager, share, status, now);
+    const type = status === ShareStatus.CANCELLED ? ShareEventType.CANCELLED : ShareEventType.EXPIRED;
+    await this.recordChange(manager, ctx, share, type, previous, deviceIds, `share.${status.toLowerCase()}`);
+    await this.noticeEnd(manager, share, now);
+    return share;
+  }
+
+  private async setStatus(manager: EntityManager, share: Share, status: ShareStatus, now: Date): Promise<void> {
+    const ended = status === ShareStatus.CANCELLED || status === ShareStatus.EXPIRED;
+    Object.assign(share, { status, updatedAt: now, endedAt: ended ? now : share.endedAt });
+    await manager.update(Share, share.id, { status, updatedAt: now, endedAt: share.endedAt });
+  }
+
+  private async noticeEnd(manager: EntityManager, share: Share, now: Date): Promise<void> {
+    const template = share.status === ShareStatus.CANCELLED ? 'cancelled' : 'expired';
+    await enqueueMail(manager, now, share.recipientEmail, template, { shareId: share.id });
+  }
+
+  /** The ShareEvent and the audit event of a change, in its transaction. */
+  private async recordChange(
+    manager: EntityManager,
+    ctx: RequestContext,
+    share: Share,
+    type: ShareEventType,
+    previousStatus: ShareStatus | null,
+    deviceIds: string[],
+    action: string,
+  ): Promise<void> {
+    const at = ctx.clock.now();
+    const actorId = ctx.viewer?.account.id ?? null;
+    await recordShareEvent(manager, { share, type, previousStatus, deviceIds, actorId, at });
+    await this.audit.record(ctx, manager, {
+      action,
+      enterpriseId: share.enterpriseId,
+      targetType: 'Share',
+      targetId: share.id,
+      details: { recipientEmail: share.recipientEmail, deviceIds, status: share.status },
+    });
+  }
+
+  /** The transition `action` makes, or its refusal as an error. */
+  private allow(share: Share, action: ShareAction, liveDevicesLeft?: number): ShareStatus {
+    const outcome = transition(share.status, action, liveDevicesLeft);
+    if (!outcome.allowed) throw new AppError(outcome.code, outcome.message);
+    return outcome.status;
+  }
+
+  private lock(manager: EntityManager, shareId: string): Promise<Share | null> {
+    if (!isId(shareId)) return Promise.resolve(null);
+    return this.db
+      .forUpdate(manager.createQueryBuilder(Share, 'share').where('share.id = :shareId', { shareId }))
+      .getOne();
+  }
+
+  /**
+   * Locks a share the viewer manages (its sharer, or an ADMIN of the sharer's enterprise) and
+   * checks that `action` is allowed in its status. The recipient gets FORBIDDEN; anyone else
+   * NOT_FOUND, as if the share did not exist.
+   */
+  private async lockManaged(
+    manager: EntityManager,
+    ctx: RequestContext,
+    shareId: string,
+    action: ShareAction,
+  ): Promise<Share> {
+    const viewer = ctx.requireViewer();
+    const share = await this.lock(manager, shareId);
+    const manages = share && (share.sharerId === viewer.account.id || ctx.roleIn(share.enterpriseId) === Role.ADMIN);
+    if (!share || (!manages && share.recipientId !== viewer.account.id)) throw notFound('Share');
+    if (!manages) throw forbidden('Only the sharer or an ADMIN of its enterprise manages a share');
+    this.allow(share, action);
+    return share;
+  }
+
+  private async liveDeviceIds(manager: EntityManager, shareId: string): Promise<string[]> {
+    const rows = await manager.findBy(SharedDevice, { shareId, status: In(LIVE_DEVICE_STATUSES) });
+    return rows.map((row) => row.deviceId);
+  }
+
+  /** Moves every live device of a share to `status`; answers their ids. */
+  private async moveLiveDevices(
+    manager: EntityManager,
+    shareId: string,
+    status: SharedDeviceStatus,
+    endedAt: Date | null,
+  ): Promise<string[]> {
+    const deviceIds = await this.liveDeviceIds(manager, shareId);
+    await manager.update(SharedDevice, { shareId, status: In(LIVE_DEVICE_STATUSES) }, { status, endedAt });
+    return deviceIds;
+  }
+
+  private async addDeviceRows(
+    manager: EntityManager,
+    shareId: string,
+    deviceIds: string[],
+    status: SharedDeviceStatus,
+    now: Date,
+  ): Promise<void> {
+    await manager.insert(
+      SharedDevice,
+      deviceIds.map((deviceId) => ({ id: newId(), shareId, deviceId, status, addedAt: now, endedAt: null })),
+    );
+  }
+
+  /** An invitation e-mail goes out when the recipient already has an account (SPEC §2). */
+  private async inviteByMail(manager: EntityManager, share: Share, now: Date): Promise<void> {
+    if (!(await manager.existsBy(Account, { email: share.recipientEmail }))) return;
+    await enqueueMail(manager, now, share.recipientEmail, 'invitation', {
+      shareId: share.id,
+      link: this.invitations.link(share),
+      code: this.invitations.code(share),
+      expiresAt: share.invitationExpiresAt.toISOString(),
+    });
+  }
+
+  /** The enterprise the recipient receives the devices in; it must be in the devices' data center. */
+  private async receivingEnterprise(
+    manager: EntityManager,
+    ctx: RequestContext,
+    share: Share,
+    input: AcceptShareInput,
+  ): Promise<string> {
+    const owner = await manager.findOneByOrFail(Enterprise, { id: share.enterpriseId });
+    if (input.newEnterprise) {
+      const created = await this.enterprises.createIn(manager, ctx, {
+        name: input.newEnterprise.name,
+        dataCenter: owner.dataCenter,
+      });
+      return created.id;
+    }
+    const enterpriseId = input.enterpriseId ?? ctx.actingEnterpriseId();
+    const membership = await manager.findOneBy(Membership, { enterpriseId, accountId: ctx.requireViewer().account.id });
+    if (!membership) throw notFound('Enterprise');
+    if (membership.role === Role.VIEWER) throw forbidden('A VIEWER cannot receive shared devices into an enterprise');
+    const receiving = await manager.findOneByOrFail(Enterprise, { id: enterpriseId });
+    if (receiving.dataCenter !== owner.dataCenter) {
+      throw new AppError(
+        ErrorCode.DATA_CENTER_MISMATCH,
+        `The devices live in data center ${owner.dataCenter.toUpperCase()}: accept into an enterprise there, or create one with newEnterprise`,
+        { dataCenter: owner.dataCenter.toUpperCase() },
+      );
+    }
+    return receiving.id;
+  }
+
+  private async countWrongCode(shareId: string): Promise<AppError> {
+    const failures = await this.db.transaction(async (manager) => {
+      await manager.increment(Share, { id: shareId }, 'codeFailures', 1);
+      return (await manager.findOneByOrFail(Share, { id: shareId })).codeFailures;
+    });
+    if (failures >= MAX_CODE_FAILURES) return codeLocked();
+    return badInput(`Wrong confirmation code: ${MAX_CODE_FAILURES - failures} attempts left`);
+  }
+
+  /** The facts every sharing rule needs, gathered under the devices' row locks. */
+  private async judge(
+    manager: EntityManager,
+    ctx: RequestContext,
+    input: ShareDevicesInput,
+  ): Promise<{ problems: string[]; verdicts: DeviceVerdict[] }> {
+    const viewer = ctx.requireViewer();
+    const enterpriseId = ctx.actingEnterpriseId();
+    const deviceIds = [...new Set(input.deviceIds)].sort();
+    const devices = await this.db
+      .forUpdate(manager.createQueryBuilder(Device, 'device').where('device.id IN (:...deviceIds)', { deviceIds }))
+      .orderBy('device.id')
+      .getMany();
+    const byId = new Map(devices.map((device) => [device.id, device]));
+    const live = await manager
+      .createQueryBuilder(SharedDevice, 'sd')
+      .innerJoin(Share, 'share', 'share.id = sd.shareId')
+      .select('sd.deviceId', 'deviceId')
+      .addSelect('sd.status', 'status')
+      .addSelect('share.recipientEmail', 'recipientEmail')
+      .addSelect('share.recipientId', 'recipientId')
+      .where('sd.deviceId IN (:...deviceIds)', { deviceIds })
+      .andWhere('sd.status IN (:...statuses)', { statuses: LIVE_DEVICE_STATUSES })
+      .getRawMany<{ deviceId: string; recipientEmail: string; recipientId: string | null; status: string }>();
+    const membership = await manager.findOneBy(Membership, { enterpriseId, accountId: viewer.account.id });
+    const enterprise = await manager.findOneByOrFail(Enterprise, { id: enterpriseId });
+    const recipientIsMember = await manager
+      .createQueryBuilder(Membership, 'm')
+      .innerJoin(Account, 'a', 'a.id = m.accountId')
+      .where('m.enterpriseId = :enterpriseId', { enterpriseId })
+      .andWhere('a.email = :email', { email: input.recipientEmail })
+      .getExists();
+
+    const verdicts = deviceIds.map((deviceId): DeviceVerdict => {
+      const device = byId.get(deviceId);
+      if (!device) return { deviceId, code: ErrorCode.NOT_FOUND, reason: 'Device not found' };
+      const shares = live.filter((row) => row.deviceId === deviceId);
+      const candidate: ShareCandidate = {
+        deviceId,
+        viewerRole: device.enterpriseId === enterpriseId ? membership?.role : undefined,
+        operatorsCanShare: enterprise.settings.operatorsCanShare,
+        sharedToViewer: shares.some(
+          (row) => row.recipientId === viewer.account.id && row.status === SharedDeviceStatus.ACTIVE,
+        ),
+        isDemo: device.isDemo,
+        plan: device.plan,
+        liveRecipients: shares.map((row) => row.recipientEmail),
+      };
+      return judgeDevice(candidate, input.recipientEmail, this.settings.maxRecipients);
+    });
+    const problems = requestProblems({
+      sharerEmail: viewer.account.email,
+      recipientEmail: input.recipientEmail,
+      permissions: input.permissions,
+      expiresAt: input.expiresAt ?? null,
+      now: ctx.clock.now(),
+      recipientIsMember,
+    });
+    return { problems, verdicts };
+  }
+}
+
+/** One error for a bulk request: the first refusal's code, and every refused device with its reason. */
+function refuseIfAny(verdicts: DeviceVerdict[]): void {
+  const refused = verdicts.filter((verdict) => verdict.code !== null);
+  if (!refused.length) return;
+  const message =
+    refused.length === 1
+      ? refused[0].reason!
+      : `${refused.length} of ${verdicts.length} devices cannot be shared: ${refused
+          .map((verdict) => `${verdict.deviceId}: ${verdict.reason}`)
+          .join('; ')}`;
+  throw new AppError(refused[0].code!, message, { devices: refused });
+}
+
+const codeLocked = () =>
+  new AppError(ErrorCode.CODE_LOCKED, 'Too many wrong codes: ask the sharer to send the invitation again');

@@ -1,0 +1,455 @@
+import { ManualClock } from '../support/manual-clock';
+import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+
+const SHARE = `mutation ($input: ShareDevicesInput!) {
+  shareDevices(input: $input) { shareLink confirmationCode share { id status recipientEmail permissions devices { deviceId status } } }
+}`;
+const CHECK = `query ($input: ShareDevicesInput!) {
+  canShareDevices(input: $input) { canShare problems devices { deviceId canShare code reason } }
+}`;
+const ACCEPT = `mutation ($input: AcceptShareInput!) {
+  acceptShare(input: $input) { id status receivingEnterprise { id dataCenter } devices { deviceId status } }
+}`;
+const CANCEL = `mutation ($id: ID!) { cancelShare(shareId: $id) { id status devices { status } } }`;
+const CANCEL_DEVICES = `mutation ($id: ID!, $deviceIds: [ID!]!) {
+  cancelSharedDevices(shareId: $id, deviceIds: $deviceIds) { status devices { deviceId status } }
+}`;
+const LINK = `mutation ($id: ID!) { shareLink(shareId: $id) }`;
+const RESEND = `mutation ($id: ID!) { resendShareInvitation(shareId: $id) { confirmationCode shareLink } }`;
+const DEVICE = `query ($id: ID!) { device(id: $id) { id name status configuration } }`;
+const VISIBLE = `query ($id: ID!) { device(id: $id) { id } }`;
+
+type Invitation = {
+  shareLink: string;
+  confirmationCode: string;
+  share: { id: string; status: string; devices: { deviceId: string; status: string }[] };
+};
+
+describe('sharing devices', () => {
+  const clock = new ManualClock('2026-11-24T12:00:00Z');
+  let server: TestServer;
+  let admin: Session;
+  let operator: Session;
+  let viewer: Session;
+  let enterpriseId: string;
+  let serial = 0;
+
+  async function enterprise(owner: Session, name: string, dataCenter = 'EU') {
+    const response = await server.gql<{ createEnterprise: { id: string } }>(
+      `mutation ($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { id } }`,
+      { input: { name, dataCenter } },
+      { token: owner.token },
+    );
+    return response.data!.createEnterprise.id;
+  }
+
+  async function device(plan = 'STANDARD', isDemo = false) {
+    const response = await server.gql<{ registerDevice: { id: string } }>(
+      `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`,
+      { input: { serialNumber: `SHARE-${++serial}`, name: `Device ${serial}`, model: 'Smart-UPS', plan, isDemo } },
+      { token: admin.token, enterpriseId },
+    );
+    expect(errorCodes(response)).toEqual([]);
+    return response.data!.registerDevice.id;
+  }
+
+  /** A recipient with an enterprise of their own in `dataCenter`. */
+  async function recipient(dataCenter = 'EU') {
+    const session = await server.signUp('Recipient');
+    const ownEnterpriseId = await enterprise(session, 'Receiving', dataCenter);
+    return { ...session, enterpriseId: ownEnterpriseId };
+  }
+
+  const input = (deviceIds: string[], recipientEmail: string, extra: Record<string, unknown> = {}) => ({
+    input: { deviceIds, recipientEmail, permissions: ['MONITOR', 'CONTROL'], ...extra },
+  });
+
+  async function share(deviceIds: string[], recipientEmail: string, by: Session = admin, extra = {}) {
+    const response = await server.gql<{ shareDevices: Invitation }>(SHARE, input(deviceIds, recipientEmail, extra), {
+      token: by.token,
+      enterpriseId,
+    });
+    expect(errorCodes(response)).toEqual([]);
+    return response.data!.shareDevices;
+  }
+
+  async function accept(who: { token: string; enterpriseId: string }, invitation: Invitation) {
+    const token = new URL(invitation.shareLink).searchParams.get('token');
+    return server.gql<{ acceptShare: { status: string; receivingEnterprise: { id: string; dataCenter: string } } }>(
+      ACCEPT,
+      { input: { token, enterpriseId: who.enterpriseId } },
+      { token: who.token },
+    );
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ clock, config: { jwtTtlSeconds: 30 * 24 * 3600 } });
+    admin = await server.signUp('Sharer');
+    enterpriseId = await enterprise(admin, 'Acme');
+    [operator, viewer] = [await server.signUp('Operator'), await server.signUp('Viewer')];
+    for (const [member, role] of [
+      [operator, 'OPERATOR'],
+      [viewer, 'VIEWER'],
+    ] as const) {
+      await server.gql(
+        `mutation ($input: AddMemberInput!) { addMember(input: $input) { role } }`,
+        { input: { enterpriseId, email: member.account.email, role } },
+        { token: admin.token },
+      );
+    }
+  });
+  afterAll(() => server.close());
+
+  describe('shareDevices', () => {
+    it('creates a PENDING share with a link and a 6-digit code bound to the recipient', async () => {
+      const deviceId = await device();
+      const invitation = await share([deviceId], ' New.Person@Example.com ');
+      expect(invitation.share).toMatchObject({
+        status: 'PENDING',
+        recipientEmail: 'new.person@example.com',
+        permissions: ['MONITOR', 'CONTROL'],
+        devices: [{ deviceId, status: 'PENDING' }],
+      });
+      expect(invitation.shareLink).toMatch(/^http:\/\/devshare\.test\/shares\/accept\?token=/);
+      expect(invitation.confirmationCode).toMatch(/^\d{6}$/);
+    });
+
+    it('rule 1: an OPERATOR shares (operatorsCanShare is on by default); a VIEWER gets FORBIDDEN', async () => {
+      const deviceId = await device();
+      await share([deviceId], 'by-operator@example.com', operator);
+      const byViewer = await server.gql(SHARE, input([deviceId], 'by-viewer@example.com'), {
+        token: viewer.token,
+        enterpriseId,
+      });
+      expect(errorCodes(byViewer)).toEqual(['FORBIDDEN']);
+    });
+
+    it('rule 2: a device shared with you cannot be shared on (RESHARE_FORBIDDEN)', async () => {
+      const deviceId = await device();
+      const receiver = await recipient();
+      const accepted = await accept(receiver, await share([deviceId], receiver.account.email));
+      expect(errorCodes(accepted)).toEqual([]);
+      const reshare = await server.gql(SHARE, input([deviceId], 'third@example.com'), { token: receiver.token });
+      expect(errorCodes(reshare)).toEqual(['RESHARE_FORBIDDEN']);
+    });
+
+    it('rule 3: a demo device answers DEMO_DEVICE; rule 4: a BASIC device PLAN_NOT_ELIGIBLE', async () => {
+      const demo = await device('STANDARD', true);
+      const basic = await device('BASIC');
+      const token = { token: admin.token, enterpriseId };
+      expect(errorCodes(await server.gql(SHARE, input([demo], 'x@example.com'), token))).toEqual(['DEMO_DEVICE']);
+      expect(errorCodes(await server.gql(SHARE, input([basic], 'x@example.com'), token))).toEqual([
+        'PLAN_NOT_ELIGIBLE',
+      ]);
+    });
+
+    it('rule 5: a device has at most 5 distinct live recipients (SHARE_LIMIT_REACHED); a current one may get more', async () => {
+      const deviceId = await device('ADVANCED');
+      for (let i = 1; i <= 5; i++) await share([deviceId], `limit${i}@example.com`);
+      const sixth = await server.gql(SHARE, input([deviceId], 'limit6@example.com'), {
+        token: admin.token,
+        enterpriseId,
+      });
+      expect(errorCodes(sixth)).toEqual(['SHARE_LIMIT_REACHED']);
+      await share([deviceId], 'limit1@example.com', admin, { permissions: ['REPORTS'] });
+    });
+
+    it('rule 6: not to oneself, not to a member, a permission, a future expiry within 10 years (BAD_USER_INPUT)', async () => {
+      const deviceId = await device();
+      const cases: [string, Record<string, unknown>][] = [
+        [admin.account.email, {}],
+        [viewer.account.email, {}],
+        ['ok@example.com', { permissions: [] }],
+        ['ok@example.com', { expiresAt: '2026-11-24T11:59:59Z' }],
+        ['ok@example.com', { expiresAt: '2036-11-25T00:00:00Z' }],
+      ];
+      for (const [email, extra] of cases) {
+        const response = await server.gql(SHARE, input([deviceId], email, extra), { token: admin.token, enterpriseId });
+        expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+      }
+    });
+
+    it('a bulk request names every refused device and why, and writes nothing', async () => {
+      const good = await device();
+      const demo = await device('STANDARD', true);
+      const basic = await device('BASIC');
+      const response = await server.gql(SHARE, input([good, demo, basic], 'bulk@example.com'), {
+        token: admin.token,
+        enterpriseId,
+      });
+      expect(errorCodes(response)).toHaveLength(1);
+      const refused = response.errors![0].extensions!.devices as { deviceId: string; code: string }[];
+      expect(new Map(refused.map((verdict) => [verdict.deviceId, verdict.code]))).toEqual(
+        new Map([
+          [demo, 'DEMO_DEVICE'],
+          [basic, 'PLAN_NOT_ELIGIBLE'],
+        ]),
+      );
+      const shares = await server.app.db.dataSource.query(
+        `SELECT COUNT(*) AS n FROM shared_device WHERE "deviceId" = '${good}'`,
+      );
+      expect(Number(shares[0].n)).toBe(0);
+    });
+
+    it('canShareDevices gives the same verdicts per device without writing anything', async () => {
+      const good = await device();
+      const basic = await device('BASIC');
+      const response = await server.gql<{
+        canShareDevices: {
+          canShare: boolean;
+          problems: string[];
+          devices: { deviceId: string; code: string | null }[];
+        };
+      }>(CHECK, input([good, basic], 'dry@example.com'), { token: admin.token, enterpriseId });
+      expect(response.data!.canShareDevices.canShare).toBe(false);
+      expect(response.data!.canShareDevices.devices).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ deviceId: good, canShare: true, code: null }),
+          expect.objectContaining({ deviceId: basic, canShare: false, code: 'PLAN_NOT_ELIGIBLE' }),
+        ]),
+      );
+      const self = await server.gql<{ canShareDevices: { problems: string[] } }>(
+        CHECK,
+        input([good], admin.account.email),
+        { token: admin.token, enterpriseId },
+      );
+      expect(self.data!.canShareDevices.problems).toEqual(['You cannot share devices with yourself']);
+      const rows = await server.app.db.dataSource.query(
+        `SELECT COUNT(*) AS n FROM shared_device WHERE "deviceId" = '${good}'`,
+      );
+      expect(Number(rows[0].n)).toBe(0);
+    });
+
+    it('20 parallel shares of one device to 20 recipients leave exactly 5 live shares', async () => {
+      const deviceId = await device();
+      const attempts = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          server.gql(SHARE, input([deviceId], `parallel${i}@example.com`), { token: admin.token, enterpriseId }),
+        ),
+      );
+      const codes = attempts.map((attempt) => errorCodes(attempt)[0] ?? 'OK');
+      expect(codes.filter((code) => code === 'OK')).toHaveLength(5);
+      expect(codes.filter((code) => code === 'SHARE_LIMIT_REACHED')).toHaveLength(15);
+    });
+
+    it('neither the link token nor the code is stored in plain text', async () => {
+      const invitation = await share([await device()], 'secret@example.com');
+      const token = new URL(invitation.shareLink).searchParams.get('token')!;
+      const [row] = await server.app.db.dataSource.query(`SELECT * FROM share WHERE id = '${invitation.share.id}'`);
+      const stored = JSON.stringify(row);
+      expect(stored).not.toContain(token.split('.')[1]);
+      expect(stored).not.toContain(invitation.confirmationCode);
+    });
+  });
+
+  describe('links and codes', () => {
+    it('shareLink answers the same link again; resendShareInvitation issues a fresh code', async () => {
+      const invitation = await share([await device()], 'again@example.com');
+      const link = await server.gql<{ shareLink: string }>(LINK, { id: invitation.share.id }, { token: admin.token });
+      expect(link.data!.shareLink).toBe(invitation.shareLink);
+      const resent = await server.gql<{ resendShareInvitation: { confirmationCode: string; shareLink: string } }>(
+        RESEND,
+        { id: invitation.share.id },
+        { token: admin.token },
+      );
+      expect(resent.data!.resendShareInvitation.shareLink).toBe(invitation.shareLink);
+      expect(resent.data!.resendShareInvitation.confirmationCode).toMatch(/^\d{6}$/);
+    });
+
+    it('accepting with shareId + code works; five wrong codes lock it (CODE_LOCKED) until it is re-sent', async () => {
+      const receiver = await recipient();
+      const invitation = await share([await device()], receiver.account.email);
+      const wrong = invitation.confirmationCode === '000000' ? '111111' : '000000';
+      const attempt = (code: string) =>
+        server.gql(
+          ACCEPT,
+          { input: { shareId: invitation.share.id, code, enterpriseId: receiver.enterpriseId } },
+          { token: receiver.token },
+        );
+      for (let i = 0; i < 4; i++) expect(errorCodes(await attempt(wrong))).toEqual(['BAD_USER_INPUT']);
+      expect(errorCodes(await attempt(wrong))).toEqual(['CODE_LOCKED']);
+      expect(errorCodes(await attempt(invitation.confirmationCode))).toEqual(['CODE_LOCKED']);
+      const resent = await server.gql<{ resendShareInvitation: { confirmationCode: string } }>(
+        RESEND,
+        { id: invitation.share.id },
+        { token: admin.token },
+      );
+      const accepted = await attempt(resent.data!.resendShareInvitation.confirmationCode);
+      expect(errorCodes(accepted)).toEqual([]);
+    });
+  });
+
+  describe('acceptShare', () => {
+    it('the recipient accepts with the link into an enterprise of theirs: both sides see ACTIVE', async () => {
+      const deviceId = await device();
+      const receiver = await recipient();
+      const invitation = await share([deviceId], receiver.account.email);
+      const accepted = await accept(receiver, invitation);
+      expect(accepted.data!.acceptShare).toMatchObject({
+        status: 'ACTIVE',
+        receivingEnterprise: { id: receiver.enterpriseId },
+        devices: [{ deviceId, status: 'ACTIVE' }],
+      });
+      const seen = await server.gql<{ device: { name: string; status: string | null } }>(
+        DEVICE,
+        { id: deviceId },
+        { token: receiver.token },
+      );
+      expect(seen.data!.device).toMatchObject({ name: expect.any(String), status: 'UNKNOWN', configuration: null });
+      expect(seen.errors).toEqual([expect.objectContaining({ path: ['device', 'configuration'] })]);
+    });
+
+    it('another account than the recipient gets FORBIDDEN', async () => {
+      const invitation = await share([await device()], 'intended@example.com');
+      const other = await recipient();
+      expect(errorCodes(await accept(other, invitation))).toEqual(['FORBIDDEN']);
+    });
+
+    it('a receiving enterprise in another data center answers DATA_CENTER_MISMATCH; a new one is created in the right one', async () => {
+      const receiver = await recipient('US');
+      const invitation = await share([await device()], receiver.account.email);
+      expect(errorCodes(await accept(receiver, invitation))).toEqual(['DATA_CENTER_MISMATCH']);
+      const token = new URL(invitation.shareLink).searchParams.get('token');
+      const created = await server.gql<{ acceptShare: { receivingEnterprise: { dataCenter: string } } }>(
+        ACCEPT,
+        { input: { token, newEnterprise: { name: 'EU branch' } } },
+        { token: receiver.token },
+      );
+      expect(errorCodes(created)).toEqual([]);
+      expect(created.data!.acceptShare.receivingEnterprise.dataCenter).toBe('EU');
+    });
+
+    it('a share is accepted once (SHARE_NOT_PENDING afterwards)', async () => {
+      const receiver = await recipient();
+      const invitation = await share([await device()], receiver.account.email);
+      expect(errorCodes(await accept(receiver, invitation))).toEqual([]);
+      expect(errorCodes(await accept(receiver, invitation))).toEqual(['SHARE_NOT_PENDING']);
+    });
+
+    it('after the invitation deadline (7 days) accepting answers INVITATION_EXPIRED', async () => {
+      const receiver = await recipient();
+      const invitation = await share([await device()], receiver.account.email);
+      clock.advance(7 * 24 * 3600 * 1000 + 1000);
+      try {
+        expect(errorCodes(await accept(receiver, invitation))).toEqual(['INVITATION_EXPIRED']);
+      } finally {
+        clock.advance(-(7 * 24 * 3600 * 1000 + 1000));
+      }
+    });
+  });
+
+  describe('cancelling', () => {
+    it('cancelShare cancels every device; the recipient no longer sees them; a second cancel is SHARE_NOT_ACTIVE', async () => {
+      const deviceId = await device();
+      const receiver = await recipient();
+      const invitation = await share([deviceId], receiver.account.email);
+      await accept(receiver, invitation);
+      const cancelled = await server.gql<{ cancelShare: { status: string; devices: { status: string }[] } }>(
+        CANCEL,
+        { id: invitation.share.id },
+        { token: admin.token },
+      );
+      expect(cancelled.data!.cancelShare).toMatchObject({ status: 'CANCELLED', devices: [{ status: 'CANCELLED' }] });
+      expect(errorCodes(await server.gql(VISIBLE, { id: deviceId }, { token: receiver.token }))).toEqual(['NOT_FOUND']);
+      expect(errorCodes(await server.gql(CANCEL, { id: invitation.share.id }, { token: admin.token }))).toEqual([
+        'SHARE_NOT_ACTIVE',
+      ]);
+    });
+
+    it('cancelSharedDevices takes some devices out; the last one cancels the share', async () => {
+      const [first, second] = [await device(), await device()];
+      const receiver = await recipient();
+      const invitation = await share([first, second], receiver.account.email);
+      await accept(receiver, invitation);
+      const some = await server.gql<{ cancelSharedDevices: { status: string } }>(
+        CANCEL_DEVICES,
+        { id: invitation.share.id, deviceIds: [first] },
+        { token: admin.token },
+      );
+      expect(some.data!.cancelSharedDevices.status).toBe('ACTIVE');
+      expect(errorCodes(await server.gql(VISIBLE, { id: first }, { token: receiver.token }))).toEqual(['NOT_FOUND']);
+      expect(errorCodes(await server.gql(VISIBLE, { id: second }, { token: receiver.token }))).toEqual([]);
+      const last = await server.gql<{ cancelSharedDevices: { status: string } }>(
+        CANCEL_DEVICES,
+        { id: invitation.share.id, deviceIds: [second] },
+        { token: admin.token },
+      );
+      expect(last.data!.cancelSharedDevices.status).toBe('CANCELLED');
+    });
+
+    it('the recipient may not cancel (FORBIDDEN); a stranger does not see the share (NOT_FOUND)', async () => {
+      const receiver = await recipient();
+      const invitation = await share([await device()], receiver.account.email);
+      await accept(receiver, invitation);
+      const stranger = await server.signUp();
+      expect(errorCodes(await server.gql(CANCEL, { id: invitation.share.id }, { token: receiver.token }))).toEqual([
+        'FORBIDDEN',
+      ]);
+      expect(errorCodes(await server.gql(CANCEL, { id: invitation.share.id }, { token: stranger.token }))).toEqual([
+        'NOT_FOUND',
+      ]);
+    });
+
+    it('accept racing cancel ends in one consistent state', async () => {
+      for (let round = 0; round < 5; round++) {
+        const deviceId = await device();
+        const receiver = await recipient();
+        const invitation = await share([deviceId], receiver.account.email);
+        const [accepted, cancelled] = await Promise.all([
+          accept(receiver, invitation),
+          server.gql(CANCEL, { id: invitation.share.id }, { token: admin.token }),
+        ]);
+        expect(errorCodes(cancelled)).toEqual([]);
+        const [row] = await server.app.db.dataSource.query(
+          `SELECT status FROM share WHERE id = '${invitation.share.id}'`,
+        );
+        expect(row.status).toBe('CANCELLED');
+        expect(errorCodes(accepted).length === 0 || errorCodes(accepted)[0] === 'SHARE_NOT_PENDING').toBe(true);
+        const devices = await server.app.db.dataSource.query(
+          `SELECT status FROM shared_device WHERE "shareId" = '${invitation.share.id}'`,
+        );
+        expect(devices).toEqual([{ status: 'CANCELLED' }]);
+      }
+    });
+  });
+
+  it('every change writes its ShareEvent with a growing cursor, an audit event and its e-mails', async () => {
+    const receiver = await recipient();
+    const deviceId = await device();
+    const invitation = await share([deviceId], receiver.account.email);
+    await accept(receiver, invitation);
+    await server.gql(CANCEL, { id: invitation.share.id }, { token: admin.token });
+    const events = await server.app.db.dataSource.query(
+      `SELECT cursor, type, "previousStatus", status FROM share_event WHERE "shareId" = '${invitation.share.id}' ORDER BY cursor`,
+    );
+    expect(
+      events.map((event: { type: string; previousStatus: string | null; status: string }) => [
+        event.type,
+        event.previousStatus,
+        event.status,
+      ]),
+    ).toEqual([
+      ['CREATED', null, 'PENDING'],
+      ['ACCEPTED', 'PENDING', 'ACTIVE'],
+      ['CANCELLED', 'ACTIVE', 'CANCELLED'],
+    ]);
+    const cursors = events.map((event: { cursor: string | number }) => Number(event.cursor));
+    expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+    const audit = await server.app.db.dataSource.query(
+      `SELECT action FROM audit_event WHERE "targetId" = '${invitation.share.id}' ORDER BY id`,
+    );
+    expect(audit.map((row: { action: string }) => row.action)).toEqual([
+      'share.created',
+      'share.accepted',
+      'share.cancelled',
+    ]);
+    const mails = await server.app.db.dataSource.query(
+      `SELECT "to", template FROM outbox_message WHERE payload LIKE '%${invitation.share.id}%' ORDER BY id`,
+    );
+    expect(mails).toEqual([
+      { to: receiver.account.email, template: 'invitation' },
+      { to: admin.account.email, template: 'accepted' },
+      { to: receiver.account.email, template: 'cancelled' },
+    ]);
+  });
+});
