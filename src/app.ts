@@ -67,14 +67,15 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
   const tokens = new AuthTokenService(config.jwtSecret, config.jwtTtlSeconds, clock);
   const enterprises = new EnterpriseService(db, audit);
   const invitations = new ShareInvitations(config.jwtSecret, config.publicUrl);
+  const shares = new ShareService(db, audit, enterprises, invitations, { maxRecipients: config.shareMaxRecipients });
   return {
     audit,
     tokens,
     contexts: new ContextFactory(db, tokens, log, clock),
     accounts: new AccountService(db, tokens, audit, new LoginThrottle()),
     enterprises,
-    devices: new DeviceService(db, audit),
-    shares: new ShareService(db, audit, enterprises, invitations, { maxRecipients: config.shareMaxRecipients }),
+    devices: new DeviceService(db, audit, shares),
+    shares,
   };
 }
 

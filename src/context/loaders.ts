@@ -78,6 +78,7 @@ function grantsOf(manager: EntityManager, viewer: () => Viewer | null): DataLoad
 export function createLoaders(manager: EntityManager, viewer: () => Viewer | null) {
   return {
     device: byId(manager, Device, 'Device'),
+    share: byId(manager, Share, 'Share'),
     grants: grantsOf(manager, viewer),
     sharedDevicesOfShare: byForeignKey(manager, SharedDevice, 'shareId'),
     account: byId(manager, Account, 'Account'),

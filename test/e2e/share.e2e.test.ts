@@ -413,6 +413,177 @@ describe('sharing devices', () => {
     });
   });
 
+  describe('changing a share', () => {
+    const ADD = `mutation ($id: ID!, $deviceIds: [ID!]!) {
+      addDevicesToShare(shareId: $id, deviceIds: $deviceIds) { status devices { deviceId status } }
+    }`;
+    const EXTEND = `mutation ($input: ExtendShareInput!) { extendShare(input: $input) { expiresAt } }`;
+
+    it('addDevicesToShare: added devices take the share’s status; a device already in it is a CONFLICT', async () => {
+      const [first, second, basic] = [await device(), await device(), await device('BASIC')];
+      const receiver = await recipient();
+      const invitation = await share([first], receiver.account.email);
+      await accept(receiver, invitation);
+      const added = await server.gql<{ addDevicesToShare: { devices: { deviceId: string; status: string }[] } }>(
+        ADD,
+        { id: invitation.share.id, deviceIds: [second] },
+        { token: admin.token },
+      );
+      expect(added.data!.addDevicesToShare.devices).toEqual([
+        { deviceId: first, status: 'ACTIVE' },
+        { deviceId: second, status: 'ACTIVE' },
+      ]);
+      const again = await server.gql(ADD, { id: invitation.share.id, deviceIds: [first] }, { token: admin.token });
+      expect(errorCodes(again)).toEqual(['CONFLICT']);
+      const ineligible = await server.gql(ADD, { id: invitation.share.id, deviceIds: [basic] }, { token: admin.token });
+      expect(errorCodes(ineligible)).toEqual(['PLAN_NOT_ELIGIBLE']);
+    });
+
+    it('extendShare counts from the current expiry, or sets a later instant; never earlier', async () => {
+      const invitation = await share([await device()], 'extend@example.com', admin, {
+        expiresAt: '2026-12-24T12:00:00.000Z',
+      });
+      const id = invitation.share.id;
+      const byDays = await server.gql<{ extendShare: { expiresAt: string } }>(
+        EXTEND,
+        { input: { shareId: id, byDays: 30 } },
+        { token: admin.token },
+      );
+      expect(byDays.data!.extendShare.expiresAt).toBe('2027-01-23T12:00:00.000Z');
+      const until = await server.gql<{ extendShare: { expiresAt: string } }>(
+        EXTEND,
+        { input: { shareId: id, until: '2027-06-01T00:00:00.000Z' } },
+        { token: admin.token },
+      );
+      expect(until.data!.extendShare.expiresAt).toBe('2027-06-01T00:00:00.000Z');
+      const earlier = await server.gql(
+        EXTEND,
+        { input: { shareId: id, until: '2027-01-01T00:00:00Z' } },
+        { token: admin.token },
+      );
+      expect(errorCodes(earlier)).toEqual(['BAD_USER_INPUT']);
+    });
+
+    it('extendShare: a share that never expires cannot be extended; a cancelled one is SHARE_NOT_ACTIVE', async () => {
+      const forever = await share([await device()], 'forever@example.com');
+      const response = await server.gql(
+        EXTEND,
+        { input: { shareId: forever.share.id, byDays: 1 } },
+        { token: admin.token },
+      );
+      expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+      await server.gql(CANCEL, { id: forever.share.id }, { token: admin.token });
+      const cancelled = await server.gql(
+        EXTEND,
+        { input: { shareId: forever.share.id, byDays: 1 } },
+        { token: admin.token },
+      );
+      expect(errorCodes(cancelled)).toEqual(['SHARE_NOT_ACTIVE']);
+    });
+
+    it('cancelSharesTo cancels every live share of the enterprise to that recipient', async () => {
+      const first = await share([await device()], 'everything@example.com');
+      const second = await share([await device()], 'everything@example.com', admin, { permissions: ['REPORTS'] });
+      const response = await server.gql<{ cancelSharesTo: { id: string; status: string }[] }>(
+        `mutation ($email: Email!) { cancelSharesTo(recipientEmail: $email) { id status } }`,
+        { email: 'Everything@example.com' },
+        { token: admin.token, enterpriseId },
+      );
+      expect(response.data!.cancelSharesTo.map((cancelled) => cancelled.status)).toEqual(['CANCELLED', 'CANCELLED']);
+      expect(new Set(response.data!.cancelSharesTo.map((cancelled) => cancelled.id))).toEqual(
+        new Set([first.share.id, second.share.id]),
+      );
+    });
+  });
+
+  describe('the recipient and the owner side', () => {
+    const REMOVE = `mutation ($id: ID!, $deviceId: ID!) {
+      removeSharedDevice(shareId: $id, deviceId: $deviceId) { status devices { deviceId status } }
+    }`;
+
+    it('removeSharedDevice: the recipient removes a device from their view; the sharer may not (FORBIDDEN)', async () => {
+      const [first, second] = [await device(), await device()];
+      const receiver = await recipient();
+      const invitation = await share([first, second], receiver.account.email);
+      await accept(receiver, invitation);
+      const bySharer = await server.gql(REMOVE, { id: invitation.share.id, deviceId: first }, { token: admin.token });
+      expect(errorCodes(bySharer)).toEqual(['FORBIDDEN']);
+      const removed = await server.gql<{ removeSharedDevice: { status: string; devices: { status: string }[] } }>(
+        REMOVE,
+        { id: invitation.share.id, deviceId: first },
+        { token: receiver.token },
+      );
+      expect(removed.data!.removeSharedDevice.status).toBe('ACTIVE');
+      expect(errorCodes(await server.gql(VISIBLE, { id: first }, { token: receiver.token }))).toEqual(['NOT_FOUND']);
+      expect(errorCodes(await server.gql(VISIBLE, { id: first }, { token: admin.token }))).toEqual([]);
+      const last = await server.gql<{ removeSharedDevice: { status: string } }>(
+        REMOVE,
+        { id: invitation.share.id, deviceId: second },
+        { token: receiver.token },
+      );
+      expect(last.data!.removeSharedDevice.status).toBe('CANCELLED');
+    });
+
+    it('deleting a device ends its shares: DELETED in each, and a share left empty is cancelled', async () => {
+      const [kept, deleted] = [await device(), await device()];
+      const receiver = await recipient();
+      const both = await share([kept, deleted], receiver.account.email);
+      const only = await share([deleted], 'only@example.com');
+      await accept(receiver, both);
+      const response = await server.gql(
+        `mutation ($id: ID!) { deleteDevice(deviceId: $id) }`,
+        { id: deleted },
+        {
+          token: admin.token,
+        },
+      );
+      expect(errorCodes(response)).toEqual([]);
+      const rows = await server.app.db.dataSource.query(
+        `SELECT s.id, s.status AS share, sd.status AS device FROM shared_device sd JOIN share s ON s.id = sd."shareId" WHERE sd."deviceId" = '${deleted}'`,
+      );
+      expect(
+        new Map(rows.map((row: { id: string; share: string; device: string }) => [row.id, [row.share, row.device]])),
+      ).toEqual(
+        new Map([
+          [both.share.id, ['ACTIVE', 'DELETED']],
+          [only.share.id, ['CANCELLED', 'DELETED']],
+        ]),
+      );
+    });
+
+    it('a device falling to BASIC stays shared but degraded: MONITOR stays, CONFIGURE goes, until it is raised again', async () => {
+      const deviceId = await device('ADVANCED');
+      const receiver = await recipient();
+      const invitation = await share([deviceId], receiver.account.email, admin, {
+        permissions: ['MONITOR', 'CONFIGURE'],
+      });
+      await accept(receiver, invitation);
+      const PLAN = `mutation ($id: ID!, $plan: DevicePlan!) { changeDevicePlan(deviceId: $id, plan: $plan) { plan } }`;
+      const STATE = `query ($id: ID!) { device(id: $id) { status configuration } }`;
+      expect(errorCodes(await server.gql(STATE, { id: deviceId }, { token: receiver.token }))).toEqual([]);
+      await server.gql(PLAN, { id: deviceId, plan: 'BASIC' }, { token: admin.token });
+      const degraded = await server.gql<{ device: { status: string; configuration: null } }>(
+        STATE,
+        { id: deviceId },
+        { token: receiver.token },
+      );
+      expect(degraded.data!.device.status).toBe('UNKNOWN');
+      expect(errorCodes(degraded)).toEqual(['FORBIDDEN']);
+      expect(degraded.errors![0].path).toEqual(['device', 'configuration']);
+      await server.gql(PLAN, { id: deviceId, plan: 'STANDARD' }, { token: admin.token });
+      expect(errorCodes(await server.gql(STATE, { id: deviceId }, { token: receiver.token }))).toEqual([]);
+      const events = await server.app.db.dataSource.query(
+        `SELECT type, status FROM share_event WHERE "shareId" = '${invitation.share.id}' ORDER BY cursor`,
+      );
+      expect(events.map((event: { type: string }) => event.type)).toEqual([
+        'CREATED',
+        'ACCEPTED',
+        'DEGRADED',
+        'RESTORED',
+      ]);
+    });
+  });
+
   it('every change writes its ShareEvent with a growing cursor, an audit event and its e-mails', async () => {
     const receiver = await recipient();
     const deviceId = await device();

@@ -6,6 +6,7 @@ import type { Role } from '../../common/roles';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import type { AuditService } from '../audit/audit.service';
+import type { ShareService } from '../share/share.service';
 import {
   ADMINS,
   ADMINS_AND_OPERATORS,
@@ -27,6 +28,7 @@ export class DeviceService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditService,
+    private readonly shares: ShareService,
   ) {}
 
   /** A device the viewer may see (owned or shared to it); NOT_FOUND for any other, as if it did not exist. */
@@ -139,17 +141,18 @@ export class DeviceService {
   }
 
   changePlan(ctx: RequestContext, deviceId: string, plan: DevicePlan): Promise<Device> {
-    return this.changeOwned(ctx, deviceId, ADMINS, 'change device plans', async (_manager, device) => ({
-      changes: { plan },
-      action: 'device.plan_changed',
-      details: { from: device.plan, to: plan },
-    }));
+    return this.changeOwned(ctx, deviceId, ADMINS, 'change device plans', async (manager, device) => {
+      const from = device.plan;
+      await this.shares.planChanged(manager, ctx, { ...device, plan }, from);
+      return { changes: { plan }, action: 'device.plan_changed', details: { from, to: plan } };
+    });
   }
 
   /** Deletes a device from the platform; only its owner's ADMINs may. Answers the deleted id. */
   async delete(ctx: RequestContext, deviceId: string): Promise<string> {
     await this.db.transaction(async (manager) => {
       const device = await this.loadOwned(ctx, manager, deviceId, ADMINS, 'delete devices');
+      await this.shares.deviceDeleted(manager, ctx, device.id);
       await manager.delete(Device, { id: device.id });
       await this.audit.record(ctx, manager, {
         action: 'device.deleted',

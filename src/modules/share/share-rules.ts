@@ -75,13 +75,18 @@ export function requestProblems(facts: ShareRequestFacts): string[] {
   if (facts.recipientEmail === facts.sharerEmail) problems.push('You cannot share devices with yourself');
   else if (facts.recipientIsMember) problems.push(`${facts.recipientEmail} is a member of this enterprise already`);
   if (facts.permissions.length === 0) problems.push('Choose at least one permission');
-  if (facts.expiresAt) {
-    const latest = new Date(facts.now);
-    latest.setUTCFullYear(latest.getUTCFullYear() + MAX_EXPIRY_YEARS);
-    if (facts.expiresAt <= facts.now) problems.push('expiresAt must be in the future');
-    else if (facts.expiresAt > latest) problems.push(`expiresAt is at most ${MAX_EXPIRY_YEARS} years ahead`);
-  }
+  const expiry = facts.expiresAt && expiryProblem(facts.expiresAt, facts.now);
+  if (expiry) problems.push(expiry);
   return problems;
+}
+
+/** Why an expiry cannot be used, or null: it must be in the future and at most 10 years ahead. */
+export function expiryProblem(expiresAt: Date, now: Date): string | null {
+  const latest = new Date(now);
+  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_EXPIRY_YEARS);
+  if (expiresAt <= now) return 'expiresAt must be in the future';
+  if (expiresAt > latest) return `expiresAt is at most ${MAX_EXPIRY_YEARS} years ahead`;
+  return null;
 }
 
 /** An invitation is valid for 7 days, and never past the share's own expiry. */

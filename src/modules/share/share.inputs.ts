@@ -1,6 +1,6 @@
-import { ArrayMaxSize, ArrayMinSize, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, Max, MaxLength, Min } from 'class-validator';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { EmailScalar } from '../../common/email.scalar';
 import { DisplayName } from '../../common/validation';
 import { Permission } from './share-permissions';
@@ -99,4 +99,18 @@ export class AcceptShareInput {
     description: 'Or a new enterprise, created on the spot in the devices’ data center.',
   })
   newEnterprise?: NewEnterpriseInput | null;
+}
+
+@InputType({ description: 'Extend by a number of days from the current expiry, or until a later instant.' })
+export class ExtendShareInput {
+  @Field(() => ID)
+  shareId: string;
+
+  @Field(() => Int, { nullable: true, description: 'Days added to the current expiry (1 to 3650).' })
+  @Min(1)
+  @Max(3650)
+  byDays?: number | null;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'The new expiry, later than the current one.' })
+  until?: Date | null;
 }

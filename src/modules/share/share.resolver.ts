@@ -1,11 +1,14 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { EmailScalar } from '../../common/email.scalar';
 import type { RequestContext } from '../../context/request-context';
 import { Account } from '../account/account.entity';
 import { Device } from '../device/device.entity';
 import { canSeeDevice } from '../device/device.policy';
 import { Enterprise } from '../enterprise/enterprise.entity';
 import { Share, SharedDevice } from './share.entity';
-import { AcceptShareInput, ShareCheck, ShareDevicesInput, ShareInvitation } from './share.inputs';
+import { isLive } from './share-lifecycle';
+import { effectivePermissions, isDegraded, Permission } from './share-permissions';
+import { AcceptShareInput, ExtendShareInput, ShareCheck, ShareDevicesInput, ShareInvitation } from './share.inputs';
 import type { ShareService } from './share.service';
 
 @Resolver(() => Share)
@@ -44,6 +47,37 @@ export class ShareResolver {
     return this.shareService.accept(ctx, input);
   }
 
+  @Mutation(() => Share, { description: 'Adds devices to a PENDING or ACTIVE share; they take its permissions.' })
+  addDevicesToShare(
+    @Ctx() ctx: RequestContext,
+    @Arg('shareId', () => ID) shareId: string,
+    @Arg('deviceIds', () => [ID]) deviceIds: string[],
+  ): Promise<Share> {
+    return this.shareService.addDevices(ctx, shareId, deviceIds);
+  }
+
+  @Mutation(() => Share, { description: 'Extends a share from its current expiry (byDays) or until a later instant.' })
+  extendShare(@Ctx() ctx: RequestContext, @Arg('input') input: ExtendShareInput): Promise<Share> {
+    return this.shareService.extend(ctx, input);
+  }
+
+  @Mutation(() => [Share], { description: 'Cancels every live share of the acting enterprise to one recipient.' })
+  cancelSharesTo(
+    @Ctx() ctx: RequestContext,
+    @Arg('recipientEmail', () => EmailScalar) recipientEmail: string,
+  ): Promise<Share[]> {
+    return this.shareService.cancelAllTo(ctx, recipientEmail);
+  }
+
+  @Mutation(() => Share, { description: 'The recipient removes a device from their own view.' })
+  removeSharedDevice(
+    @Ctx() ctx: RequestContext,
+    @Arg('shareId', () => ID) shareId: string,
+    @Arg('deviceId', () => ID) deviceId: string,
+  ): Promise<Share> {
+    return this.shareService.removeDevice(ctx, shareId, deviceId);
+  }
+
   @Mutation(() => Share, { description: 'Cancels sharing for all devices of a share.' })
   cancelShare(@Ctx() ctx: RequestContext, @Arg('shareId', () => ID) shareId: string): Promise<Share> {
     return this.shareService.cancel(ctx, shareId);
@@ -78,6 +112,17 @@ export class ShareResolver {
     return share.receivingEnterpriseId ? ctx.loaders.enterprise.load(share.receivingEnterpriseId) : null;
   }
 
+  @FieldResolver(() => Boolean, {
+    description: "True while a device's plan (BASIC) takes away some of the granted permissions.",
+  })
+  async degraded(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<boolean> {
+    const rows = await ctx.loaders.sharedDevicesOfShare.load(share.id);
+    const devices = await Promise.all(
+      rows.filter((row) => isLive(row.status)).map((row) => ctx.loaders.device.load(row.deviceId).catch(() => null)),
+    );
+    return devices.some((device) => device && isDegraded(share.permissions, device.plan));
+  }
+
   @FieldResolver(() => [SharedDevice], { description: 'Every device ever in the share, with its own status.' })
   devices(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<SharedDevice[]> {
     return ctx.loaders.sharedDevicesOfShare.load(share.id);
@@ -86,6 +131,15 @@ export class ShareResolver {
 
 @Resolver(() => SharedDevice)
 export class SharedDeviceResolver {
+  @FieldResolver(() => [Permission], { description: "The share's permissions that the device's plan allows." })
+  async effectivePermissions(@Root() sharedDevice: SharedDevice, @Ctx() ctx: RequestContext): Promise<Permission[]> {
+    const [share, device] = await Promise.all([
+      ctx.loaders.share.load(sharedDevice.shareId),
+      ctx.loaders.device.load(sharedDevice.deviceId).catch(() => null),
+    ]);
+    return device ? effectivePermissions(share.permissions, device.plan) : [];
+  }
+
   @FieldResolver(() => Device, { nullable: true, description: 'Null once deleted or when the viewer may not see it.' })
   async device(@Root() sharedDevice: SharedDevice, @Ctx() ctx: RequestContext): Promise<Device | null> {
     const device = await ctx.loaders.device.load(sharedDevice.deviceId).catch(() => null);

@@ -6,6 +6,7 @@ import type { RequestContext } from '../../context/request-context';
 import { insertNew, type Database } from '../../database/database';
 import { Account } from '../account/account.entity';
 import type { AuditService } from '../audit/audit.service';
+import type { DevicePlan } from '../device/device-plan';
 import { Device } from '../device/device.entity';
 import { Enterprise } from '../enterprise/enterprise.entity';
 import type { EnterpriseService } from '../enterprise/enterprise.service';
@@ -14,8 +15,10 @@ import { enqueueMail } from '../mail/mail-outbox';
 import { ShareEventType } from './share-event.entity';
 import { recordShareEvent } from './share-events';
 import { ShareInvitations } from './share-invitation';
+import { isDegraded } from './share-permissions';
 import { deviceStatusFor, ShareAction, SharedDeviceStatus, ShareStatus, transition } from './share-lifecycle';
 import {
+  expiryProblem,
   invitationDeadline,
   judgeDevice,
   requestProblems,
@@ -23,9 +26,16 @@ import {
   type ShareCandidate,
 } from './share-rules';
 import { Share, SharedDevice } from './share.entity';
-import type { AcceptShareInput, ShareCheck, ShareDevicesInput, ShareInvitation } from './share.inputs';
+import type {
+  AcceptShareInput,
+  ExtendShareInput,
+  ShareCheck,
+  ShareDevicesInput,
+  ShareInvitation,
+} from './share.inputs';
 
 const MAX_CODE_FAILURES = 5;
+const DAY_MS = 24 * 3600 * 1000;
 const LIVE_DEVICE_STATUSES = [SharedDeviceStatus.PENDING, SharedDeviceStatus.ACTIVE];
 
 export interface ShareSettings {
@@ -52,8 +62,14 @@ export class ShareService {
 
   /** The verdicts of `shareDevices` for this input, without writing anything. */
   async check(ctx: RequestContext, input: ShareDevicesInput): Promise<ShareCheck> {
+    const enterpriseId = ctx.actingEnterpriseId();
     // In a transaction of its own so that it sees the facts the way shareDevices would.
-    const { problems, verdicts } = await this.db.transaction((manager) => this.judge(manager, ctx, input));
+    const [problems, verdicts] = await this.db.transaction((manager) =>
+      Promise.all([
+        this.requestProblems(manager, ctx, enterpriseId, input),
+        this.judgeDevices(manager, ctx, enterpriseId, input.deviceIds, input.recipientEmail),
+      ]),
+    );
     return {
       canShare: problems.length === 0 && verdicts.every((verdict) => verdict.code === null),
       problems,
@@ -70,8 +86,9 @@ export class ShareService {
     const enterpriseId = ctx.actingEnterpriseId();
     const now = ctx.clock.now();
     const share = await this.db.transaction(async (manager) => {
-      const { problems, verdicts } = await this.judge(manager, ctx, input);
+      const problems = await this.requestProblems(manager, ctx, enterpriseId, input);
       if (problems.length) throw badInput(problems.join('; '), { problems });
+      const verdicts = await this.judgeDevices(manager, ctx, enterpriseId, input.deviceIds, input.recipientEmail);
       refuseIfAny(verdicts);
       const expiresAt = input.expiresAt ?? null;
       const created = await insertNew(manager, Share, {
@@ -219,28 +236,166 @@ export class ShareService {
       const wanted = [...new Set(deviceIds)];
       const missing = wanted.filter((id) => !live.includes(id));
       if (missing.length) throw badInput(`Not in this share (or no longer shared): ${missing.join(', ')}`);
-      const left = live.length - wanted.length;
-      const next = this.allow(share, ShareAction.CANCEL_DEVICES, left);
-      const now = ctx.clock.now();
-      await manager.update(
-        SharedDevice,
-        { shareId: share.id, deviceId: In(wanted), status: In(LIVE_DEVICE_STATUSES) },
-        { status: SharedDeviceStatus.CANCELLED, endedAt: now },
+      const next = this.allow(share, ShareAction.CANCEL_DEVICES, live.length - wanted.length);
+      await this.takeOut(manager, ctx, share, wanted, SharedDeviceStatus.CANCELLED, next);
+      return share;
+    });
+  }
+
+  /** Adds devices to a PENDING or ACTIVE share (rules 1-5); they take its permissions and status. */
+  addDevices(ctx: RequestContext, shareId: string, deviceIds: string[]): Promise<Share> {
+    return this.db.transaction(async (manager) => {
+      const share = await this.lockManaged(manager, ctx, shareId, ShareAction.ADD_DEVICES);
+      const verdicts = await this.judgeDevices(
+        manager,
+        ctx,
+        share.enterpriseId,
+        deviceIds,
+        share.recipientEmail,
+        share.id,
       );
-      const previous = share.status;
-      if (next !== previous) await this.setStatus(manager, share, next, now);
+      refuseIfAny(verdicts);
+      const added = verdicts.map((verdict) => verdict.deviceId);
+      const now = ctx.clock.now();
+      await this.addDeviceRows(manager, share.id, added, deviceStatusFor(share.status), now);
+      await this.touch(manager, share, now);
       await this.recordChange(
         manager,
         ctx,
         share,
-        ShareEventType.DEVICES_CANCELLED,
-        previous,
-        wanted,
-        'share.devices_cancelled',
+        ShareEventType.DEVICES_ADDED,
+        share.status,
+        added,
+        'share.devices_added',
       );
-      if (next === ShareStatus.CANCELLED) await this.noticeEnd(manager, share, now);
       return share;
     });
+  }
+
+  /**
+   * Extends a share that has an expiry: `byDays` from its current expiry, or `until` a later
+   * instant (at most 10 years ahead).
+   */
+  extend(ctx: RequestContext, input: ExtendShareInput): Promise<Share> {
+    if ((input.byDays == null) === (input.until == null)) throw badInput('Give either byDays or until');
+    return this.db.transaction(async (manager) => {
+      const share = await this.lockManaged(manager, ctx, input.shareId, ShareAction.EXTEND);
+      if (!share.expiresAt) throw badInput('This share never expires: there is nothing to extend');
+      const now = ctx.clock.now();
+      const expiresAt = input.until ?? new Date(share.expiresAt.getTime() + input.byDays! * DAY_MS);
+      if (expiresAt <= share.expiresAt) throw badInput('The new expiry must be later than the current one');
+      const problem = expiryProblem(expiresAt, now);
+      if (problem) throw badInput(problem);
+      const previousExpiry = share.expiresAt;
+      share.expiresAt = expiresAt;
+      await manager.update(Share, share.id, { expiresAt });
+      await this.touch(manager, share, now);
+      const deviceIds = await this.liveDeviceIds(manager, share.id);
+      await this.recordChange(manager, ctx, share, ShareEventType.EXTENDED, share.status, deviceIds, 'share.extended', {
+        from: previousExpiry.toISOString(),
+        to: expiresAt.toISOString(),
+      });
+      return share;
+    });
+  }
+
+  /** Cancels every live share of the acting enterprise to one recipient that the viewer manages. */
+  cancelAllTo(ctx: RequestContext, recipientEmail: string): Promise<Share[]> {
+    const viewer = ctx.requireViewer();
+    const enterpriseId = ctx.actingEnterpriseId();
+    return this.db.transaction(async (manager) => {
+      const query = manager
+        .createQueryBuilder(Share, 'share')
+        .where('share.enterpriseId = :enterpriseId', { enterpriseId })
+        .andWhere('share.recipientEmail = :recipientEmail', { recipientEmail })
+        .andWhere('share.status IN (:...live)', { live: [ShareStatus.PENDING, ShareStatus.ACTIVE] })
+        .orderBy('share.id');
+      if (ctx.roleIn(enterpriseId) !== Role.ADMIN)
+        query.andWhere('share.sharerId = :sharerId', { sharerId: viewer.account.id });
+      const shares = await this.db.forUpdate(query).getMany();
+      for (const share of shares) await this.end(manager, ctx, share, ShareStatus.CANCELLED);
+      return shares;
+    });
+  }
+
+  /** The recipient removes a device from their own view; the share ends with its last device. */
+  removeDevice(ctx: RequestContext, shareId: string, deviceId: string): Promise<Share> {
+    const viewer = ctx.requireViewer();
+    return this.db.transaction(async (manager) => {
+      const share = await this.lock(manager, shareId);
+      if (!share || (share.recipientId !== viewer.account.id && share.sharerId !== viewer.account.id)) {
+        throw notFound('Share');
+      }
+      if (share.recipientId !== viewer.account.id) {
+        throw forbidden('Only the recipient removes a device from their view: the sharer cancels it');
+      }
+      const live = await this.liveDeviceIds(manager, share.id);
+      const next = this.allow(share, ShareAction.REMOVE_DEVICE, live.length - 1);
+      if (!live.includes(deviceId)) throw notFound('Shared device');
+      await this.takeOut(manager, ctx, share, [deviceId], SharedDeviceStatus.REMOVED, next);
+      return share;
+    });
+  }
+
+  /**
+   * The owner deleted a device: every live share of it loses it (DELETED), in the deletion's
+   * transaction; a share left without devices is cancelled.
+   */
+  async deviceDeleted(manager: EntityManager, ctx: RequestContext, deviceId: string): Promise<void> {
+    const rows = await manager.findBy(SharedDevice, { deviceId, status: In(LIVE_DEVICE_STATUSES) });
+    for (const shareId of [...new Set(rows.map((row) => row.shareId))].sort()) {
+      const share = (await this.lock(manager, shareId))!;
+      const live = await this.liveDeviceIds(manager, share.id);
+      const next = this.allow(share, ShareAction.DELETE_DEVICE, live.length - 1);
+      await this.takeOut(manager, ctx, share, [deviceId], SharedDeviceStatus.DELETED, next);
+    }
+  }
+
+  /**
+   * A device's plan changed: every live share of it whose grants the new plan cuts (or restores)
+   * records DEGRADED (or RESTORED), in the plan change's transaction.
+   */
+  async planChanged(manager: EntityManager, ctx: RequestContext, device: Device, from: DevicePlan): Promise<void> {
+    const rows = await manager.findBy(SharedDevice, { deviceId: device.id, status: In(LIVE_DEVICE_STATUSES) });
+    for (const shareId of [...new Set(rows.map((row) => row.shareId))].sort()) {
+      const share = (await this.lock(manager, shareId))!;
+      const was = isDegraded(share.permissions, from);
+      const now = isDegraded(share.permissions, device.plan);
+      if (was === now) continue;
+      const type = now ? ShareEventType.DEGRADED : ShareEventType.RESTORED;
+      await this.recordChange(manager, ctx, share, type, share.status, [device.id], `share.${type.toLowerCase()}`, {
+        plan: device.plan,
+      });
+    }
+  }
+
+  /** Takes devices out of a share with a final device status, ending the share if none is left. */
+  private async takeOut(
+    manager: EntityManager,
+    ctx: RequestContext,
+    share: Share,
+    deviceIds: string[],
+    status: SharedDeviceStatus,
+    next: ShareStatus,
+  ): Promise<void> {
+    const now = ctx.clock.now();
+    await manager.update(
+      SharedDevice,
+      { shareId: share.id, deviceId: In(deviceIds), status: In(LIVE_DEVICE_STATUSES) },
+      { status, endedAt: now },
+    );
+    const previous = share.status;
+    if (next !== previous) await this.setStatus(manager, share, next, now);
+    else await this.touch(manager, share, now);
+    const type =
+      status === SharedDeviceStatus.REMOVED ? ShareEventType.DEVICE_REMOVED : ShareEventType.DEVICES_CANCELLED;
+    await this.recordChange(manager, ctx, share, type, previous, deviceIds, `share.devices_${status.toLowerCase()}`);
+    if (next === ShareStatus.CANCELLED) await this.noticeEnd(manager, share, now);
+  }
+
+  private async touch(manager: EntityManager, share: Share, now: Date): Promise<void> {
+    share.updatedAt = now;
+    await manager.update(Share, share.id, { updatedAt: now });
   }
 
   /** Moves a share to a final status with all its live devices, and tells the recipient. */
@@ -275,6 +430,7 @@ export class ShareService {
     previousStatus: ShareStatus | null,
     deviceIds: string[],
     action: string,
+    details: Record<string, unknown> = {},
   ): Promise<void> {
     const at = ctx.clock.now();
     const actorId = ctx.viewer?.account.id ?? null;
@@ -284,7 +440,7 @@ export class ShareService {
       enterpriseId: share.enterpriseId,
       targetType: 'Share',
       targetId: share.id,
-      details: { recipientEmail: share.recipientEmail, deviceIds, status: share.status },
+      details: { recipientEmail: share.recipientEmail, deviceIds, status: share.status, ...details },
     });
   }
 
@@ -402,15 +558,44 @@ export class ShareService {
     return badInput(`Wrong confirmation code: ${MAX_CODE_FAILURES - failures} attempts left`);
   }
 
-  /** The facts every sharing rule needs, gathered under the devices' row locks. */
-  private async judge(
+  /** Rule 6 for a new share: BAD_USER_INPUT problems of the request as a whole. */
+  private async requestProblems(
     manager: EntityManager,
     ctx: RequestContext,
+    enterpriseId: string,
     input: ShareDevicesInput,
-  ): Promise<{ problems: string[]; verdicts: DeviceVerdict[] }> {
+  ): Promise<string[]> {
+    const recipientIsMember = await manager
+      .createQueryBuilder(Membership, 'm')
+      .innerJoin(Account, 'a', 'a.id = m.accountId')
+      .where('m.enterpriseId = :enterpriseId', { enterpriseId })
+      .andWhere('a.email = :email', { email: input.recipientEmail })
+      .getExists();
+    return requestProblems({
+      sharerEmail: ctx.requireViewer().account.email,
+      recipientEmail: input.recipientEmail,
+      permissions: input.permissions,
+      expiresAt: input.expiresAt ?? null,
+      now: ctx.clock.now(),
+      recipientIsMember,
+    });
+  }
+
+  /**
+   * Rules 1-5 for each device, from facts gathered under the devices' row locks (PostgreSQL),
+   * so that concurrent requests for one device are judged one after the other. Devices already
+   * live in `intoShareId` are refused with CONFLICT.
+   */
+  private async judgeDevices(
+    manager: EntityManager,
+    ctx: RequestContext,
+    enterpriseId: string,
+    requestedIds: string[],
+    recipientEmail: string,
+    intoShareId?: string,
+  ): Promise<DeviceVerdict[]> {
     const viewer = ctx.requireViewer();
-    const enterpriseId = ctx.actingEnterpriseId();
-    const deviceIds = [...new Set(input.deviceIds)].sort();
+    const deviceIds = [...new Set(requestedIds)].sort();
     const devices = await this.db
       .forUpdate(manager.createQueryBuilder(Device, 'device').where('device.id IN (:...deviceIds)', { deviceIds }))
       .orderBy('device.id')
@@ -420,25 +605,29 @@ export class ShareService {
       .createQueryBuilder(SharedDevice, 'sd')
       .innerJoin(Share, 'share', 'share.id = sd.shareId')
       .select('sd.deviceId', 'deviceId')
+      .addSelect('sd.shareId', 'shareId')
       .addSelect('sd.status', 'status')
       .addSelect('share.recipientEmail', 'recipientEmail')
       .addSelect('share.recipientId', 'recipientId')
       .where('sd.deviceId IN (:...deviceIds)', { deviceIds })
       .andWhere('sd.status IN (:...statuses)', { statuses: LIVE_DEVICE_STATUSES })
-      .getRawMany<{ deviceId: string; recipientEmail: string; recipientId: string | null; status: string }>();
+      .getRawMany<{
+        deviceId: string;
+        shareId: string;
+        recipientEmail: string;
+        recipientId: string | null;
+        status: string;
+      }>();
     const membership = await manager.findOneBy(Membership, { enterpriseId, accountId: viewer.account.id });
     const enterprise = await manager.findOneByOrFail(Enterprise, { id: enterpriseId });
-    const recipientIsMember = await manager
-      .createQueryBuilder(Membership, 'm')
-      .innerJoin(Account, 'a', 'a.id = m.accountId')
-      .where('m.enterpriseId = :enterpriseId', { enterpriseId })
-      .andWhere('a.email = :email', { email: input.recipientEmail })
-      .getExists();
 
-    const verdicts = deviceIds.map((deviceId): DeviceVerdict => {
+    return deviceIds.map((deviceId): DeviceVerdict => {
       const device = byId.get(deviceId);
       if (!device) return { deviceId, code: ErrorCode.NOT_FOUND, reason: 'Device not found' };
       const shares = live.filter((row) => row.deviceId === deviceId);
+      if (intoShareId && shares.some((row) => row.shareId === intoShareId)) {
+        return { deviceId, code: ErrorCode.CONFLICT, reason: 'Already in this share' };
+      }
       const candidate: ShareCandidate = {
         deviceId,
         viewerRole: device.enterpriseId === enterpriseId ? membership?.role : undefined,
@@ -450,17 +639,8 @@ export class ShareService {
         plan: device.plan,
         liveRecipients: shares.map((row) => row.recipientEmail),
       };
-      return judgeDevice(candidate, input.recipientEmail, this.settings.maxRecipients);
+      return judgeDevice(candidate, recipientEmail, this.settings.maxRecipients);
     });
-    const problems = requestProblems({
-      sharerEmail: viewer.account.email,
-      recipientEmail: input.recipientEmail,
-      permissions: input.permissions,
-      expiresAt: input.expiresAt ?? null,
-      now: ctx.clock.now(),
-      recipientIsMember,
-    });
-    return { problems, verdicts };
   }
 }
 
