@@ -27,6 +27,7 @@ import { DeviceResolver } from './modules/device/device.resolver';
 import { DeviceService } from './modules/device/device.service';
 import { EnterpriseResolver } from './modules/enterprise/enterprise.resolver';
 import { EnterpriseService } from './modules/enterprise/enterprise.service';
+import { ShareExpiryScheduler } from './modules/share/share-expiry.scheduler';
 import { ShareInvitations } from './modules/share/share-invitation';
 import { ShareResolver } from './modules/share/share.resolver';
 import { ShareService } from './modules/share/share.service';
@@ -67,11 +68,16 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
   const tokens = new AuthTokenService(config.jwtSecret, config.jwtTtlSeconds, clock);
   const enterprises = new EnterpriseService(db, audit);
   const invitations = new ShareInvitations(config.jwtSecret, config.publicUrl);
-  const shares = new ShareService(db, audit, enterprises, invitations, { maxRecipients: config.shareMaxRecipients });
+  const shares = new ShareService(db, audit, enterprises, invitations, {
+    maxRecipients: config.shareMaxRecipients,
+    expiryWarningMs: config.shareExpiryWarningHours * 3600 * 1000,
+  });
+  const contexts = new ContextFactory(db, tokens, log, clock);
   return {
     audit,
     tokens,
-    contexts: new ContextFactory(db, tokens, log, clock),
+    contexts,
+    expiry: new ShareExpiryScheduler(shares, contexts, clock, log),
     accounts: new AccountService(db, tokens, audit, new LoginThrottle()),
     enterprises,
     devices: new DeviceService(db, audit, shares),
@@ -116,6 +122,8 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
   const db = new Database(dataSource);
   const services = createServices(db, config, clock, log);
   if (config.demoData) await seedDemoData(db, services, log);
+
+  await services.expiry.start();
 
   const schema = await buildAppSchema(resolverContainer(services));
   const app = express();
@@ -187,6 +195,7 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
     log,
     close: () =>
       (closing ??= (async () => {
+        await services.expiry.stop();
         await ws.dispose();
         await apollo.stop();
         if (dataSource.isInitialized) await dataSource.destroy();

@@ -20,6 +20,8 @@ export interface Config {
   databasePoolSize: number;
   /** Distinct live recipients a device may be shared with. */
   shareMaxRecipients: number;
+  /** How long before a share expires both sides get an "expiring soon" notice. */
+  shareExpiryWarningHours: number;
 }
 
 /** A variable that is missing or malformed; its message is the one line printed at start. */
@@ -137,5 +139,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     shareMaxRecipients: integer(env, 'SHARE_MAX_RECIPIENTS', 5, 1, 1000),
+    shareExpiryWarningHours: integer(env, 'SHARE_EXPIRY_WARNING_HOURS', 24, 0, 24 * 365),
   };
 }

@@ -12,7 +12,15 @@ export class ManualClock implements Clock {
     return new Date(this.current);
   }
 
+  private readonly listeners = new Set<() => void>();
+
   advance(milliseconds: number): void {
     this.current += milliseconds;
+    for (const listener of this.listeners) listener();
+  }
+
+  onJump(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 }

@@ -64,6 +64,7 @@ export async function startTestServer(
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     databasePoolSize: 5,
     shareMaxRecipients: 5,
+    shareExpiryWarningHours: 24,
     ...options.config,
   };
   const app = await createApp({

@@ -90,6 +90,10 @@ export class Share extends EnterpriseOwned {
   @InstantColumn({ nullable: true })
   acceptedAt: Date | null;
 
+  /** When the "expiring soon" notice went out; cleared when the share is extended. */
+  @InstantColumn({ nullable: true })
+  expiryWarnedAt: Date | null;
+
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'When it was cancelled or expired.' })
   @InstantColumn({ nullable: true })
   endedAt: Date | null;

@@ -16,7 +16,14 @@ import { ShareEventType } from './share-event.entity';
 import { recordShareEvent } from './share-events';
 import { ShareInvitations } from './share-invitation';
 import { isDegraded } from './share-permissions';
-import { deviceStatusFor, ShareAction, SharedDeviceStatus, ShareStatus, transition } from './share-lifecycle';
+import {
+  deviceStatusFor,
+  isLive as isLiveStatus,
+  ShareAction,
+  SharedDeviceStatus,
+  ShareStatus,
+  transition,
+} from './share-lifecycle';
 import {
   expiryProblem,
   invitationDeadline,
@@ -41,7 +48,12 @@ const LIVE_DEVICE_STATUSES = [SharedDeviceStatus.PENDING, SharedDeviceStatus.ACT
 export interface ShareSettings {
   /** Distinct live recipients per device (SHARE_MAX_RECIPIENTS). */
   maxRecipients: number;
+  /** How long before expiresAt both sides are told that a share is expiring soon. */
+  expiryWarningMs: number;
 }
+
+/** A moment at which some share must change without any request: expire, or warn. */
+type Deadline = 'expire' | 'invitation' | 'warn';
 
 /** Thrown inside the accept transaction so that the failure can be counted after the rollback. */
 class WrongCode extends Error {}
@@ -52,6 +64,8 @@ class WrongCode extends Error {}
  * one transaction.
  */
 export class ShareService {
+  private readonly deadlineListeners = new Set<() => void>();
+
   constructor(
     private readonly db: Database,
     private readonly audit: AuditService,
@@ -59,6 +73,16 @@ export class ShareService {
     private readonly invitations: ShareInvitations,
     private readonly settings: ShareSettings,
   ) {}
+
+  /** `listener` is called after a change that may bring a share deadline closer has committed. */
+  watchDeadlines(listener: () => void): void {
+    this.deadlineListeners.add(listener);
+  }
+
+  private deadlinesChanged<T>(result: T): T {
+    for (const listener of this.deadlineListeners) listener();
+    return result;
+  }
 
   /** The verdicts of `shareDevices` for this input, without writing anything. */
   async check(ctx: RequestContext, input: ShareDevicesInput): Promise<ShareCheck> {
@@ -117,7 +141,11 @@ export class ShareService {
       await this.inviteByMail(manager, created, now);
       return created;
     });
-    return { share, shareLink: this.invitations.link(share), confirmationCode: this.invitations.code(share) };
+    return this.deadlinesChanged({
+      share,
+      shareLink: this.invitations.link(share),
+      confirmationCode: this.invitations.code(share),
+    });
   }
 
   /** The same link again, for the sharer to pass on ("Copy Sharing Link"). */
@@ -276,9 +304,9 @@ export class ShareService {
    * Extends a share that has an expiry: `byDays` from its current expiry, or `until` a later
    * instant (at most 10 years ahead).
    */
-  extend(ctx: RequestContext, input: ExtendShareInput): Promise<Share> {
+  async extend(ctx: RequestContext, input: ExtendShareInput): Promise<Share> {
     if ((input.byDays == null) === (input.until == null)) throw badInput('Give either byDays or until');
-    return this.db.transaction(async (manager) => {
+    const extended = await this.db.transaction(async (manager) => {
       const share = await this.lockManaged(manager, ctx, input.shareId, ShareAction.EXTEND);
       if (!share.expiresAt) throw badInput('This share never expires: there is nothing to extend');
       const now = ctx.clock.now();
@@ -287,8 +315,8 @@ export class ShareService {
       const problem = expiryProblem(expiresAt, now);
       if (problem) throw badInput(problem);
       const previousExpiry = share.expiresAt;
-      share.expiresAt = expiresAt;
-      await manager.update(Share, share.id, { expiresAt });
+      Object.assign(share, { expiresAt, expiryWarnedAt: null });
+      await manager.update(Share, share.id, { expiresAt, expiryWarnedAt: null });
       await this.touch(manager, share, now);
       const deviceIds = await this.liveDeviceIds(manager, share.id);
       await this.recordChange(manager, ctx, share, ShareEventType.EXTENDED, share.status, deviceIds, 'share.extended', {
@@ -297,6 +325,8 @@ export class ShareService {
       });
       return share;
     });
+    // A later expiry needs a new "expiring soon" notice, which may be due sooner than anything armed.
+    return this.deadlinesChanged(extended);
   }
 
   /** Cancels every live share of the acting enterprise to one recipient that the viewer manages. */
@@ -398,6 +428,104 @@ export class ShareService {
     await manager.update(Share, share.id, { updatedAt: now });
   }
 
+  /**
+   * Handles up to `limit` shares whose deadline has passed: expiry, invitation deadline, or
+   * expiring-soon notice. Each share changes in its own transaction; answers how many changed, so
+   * the caller repeats while a batch was full. The due shares are found through indexes on
+   * (status, deadline): the cost follows what is due, not how many shares exist.
+   */
+  async processDue(ctx: RequestContext, limit: number): Promise<number> {
+    const now = ctx.clock.now();
+    let handled = 0;
+    for (const kind of ['expire', 'invitation', 'warn'] as const) {
+      const due = await this.dueQuery(this.db.manager, kind, now)
+        .select('share.id', 'id')
+        .limit(limit - handled)
+        .getRawMany<{ id: string }>();
+      for (const { id } of due) {
+        await this.db.transaction((manager) => this.applyDeadline(manager, ctx, id, kind, now));
+        handled++;
+      }
+      if (handled >= limit) break;
+    }
+    return handled;
+  }
+
+  /** The earliest moment at which `processDue` will have work, or null when nothing is scheduled. */
+  async nextDeadline(now: Date): Promise<Date | null> {
+    const firsts = await Promise.all(
+      (['expire', 'invitation', 'warn'] as const).map(async (kind) => {
+        const query = this.dueQuery(this.db.manager, kind, null);
+        const column = kind === 'invitation' ? 'share.invitationExpiresAt' : 'share.expiresAt';
+        const row = await query.select(column, 'at').orderBy(column, 'ASC').limit(1).getRawOne<{ at: Date | string }>();
+        if (!row) return null;
+        const at = new Date(row.at instanceof Date ? row.at : `${String(row.at).replace(' ', 'T')}Z`);
+        return kind === 'warn' ? new Date(at.getTime() - this.settings.expiryWarningMs) : at;
+      }),
+    );
+    const times = firsts.filter((at): at is Date => at !== null).map((at) => Math.max(at.getTime(), now.getTime()));
+    return times.length ? new Date(Math.min(...times)) : null;
+  }
+
+  /** Shares with a deadline of `kind`; with `now`, only those already due. */
+  private dueQuery(manager: EntityManager, kind: Deadline, now: Date | null) {
+    const query = manager.createQueryBuilder(Share, 'share');
+    if (kind === 'invitation') {
+      query.where('share.status = :pending', { pending: ShareStatus.PENDING });
+      if (now) query.andWhere('share.invitationExpiresAt <= :now', { now });
+      return query;
+    }
+    query.where('share.status IN (:...live)', { live: [ShareStatus.PENDING, ShareStatus.ACTIVE] });
+    query.andWhere('share.expiresAt IS NOT NULL');
+    if (kind === 'warn') query.andWhere('share.expiryWarnedAt IS NULL');
+    if (now) {
+      const horizon = kind === 'warn' ? new Date(now.getTime() + this.settings.expiryWarningMs) : now;
+      query.andWhere('share.expiresAt <= :horizon', { horizon });
+    }
+    return query;
+  }
+
+  private async applyDeadline(manager: EntityManager, ctx: RequestContext, shareId: string, kind: Deadline, now: Date) {
+    const share = await this.lock(manager, shareId);
+    if (!share) return;
+    if (kind === 'warn') {
+      if (!isLiveStatus(share.status) || share.expiryWarnedAt || !share.expiresAt) return;
+      share.expiryWarnedAt = now;
+      await manager.update(Share, share.id, { expiryWarnedAt: now });
+      const deviceIds = await this.liveDeviceIds(manager, share.id);
+      await this.recordChange(
+        manager,
+        ctx,
+        share,
+        ShareEventType.EXPIRING_SOON,
+        share.status,
+        deviceIds,
+        'share.expiring_soon',
+      );
+      await this.mailBothSides(manager, share, now, 'expiring_soon', { expiresAt: share.expiresAt.toISOString() });
+      return;
+    }
+    const action = kind === 'invitation' ? ShareAction.EXPIRE_INVITATION : ShareAction.EXPIRE;
+    const outcome = transition(share.status, action);
+    const deadline = kind === 'invitation' ? share.invitationExpiresAt : share.expiresAt;
+    // Another instance, or a request, may have changed the share since it was found due.
+    if (!outcome.allowed || !deadline || deadline > now) return;
+    await this.end(manager, ctx, share, ShareStatus.EXPIRED);
+  }
+
+  private async mailBothSides(
+    manager: EntityManager,
+    share: Share,
+    now: Date,
+    template: 'expiring_soon' | 'expired',
+    payload: Record<string, unknown> = {},
+  ): Promise<void> {
+    const sharer = await manager.findOneBy(Account, { id: share.sharerId });
+    for (const to of [share.recipientEmail, sharer?.email]) {
+      if (to) await enqueueMail(manager, now, to, template, { shareId: share.id, ...payload });
+    }
+  }
+
   /** Moves a share to a final status with all its live devices, and tells the recipient. */
   private async end(manager: EntityManager, ctx: RequestContext, share: Share, status: ShareStatus): Promise<Share> {
     const now = ctx.clock.now();
@@ -416,9 +544,10 @@ export class ShareService {
     await manager.update(Share, share.id, { status, updatedAt: now, endedAt: share.endedAt });
   }
 
+  /** A cancelled share is news for the recipient; an expired one for both sides. */
   private async noticeEnd(manager: EntityManager, share: Share, now: Date): Promise<void> {
-    const template = share.status === ShareStatus.CANCELLED ? 'cancelled' : 'expired';
-    await enqueueMail(manager, now, share.recipientEmail, template, { shareId: share.id });
+    if (share.status === ShareStatus.EXPIRED) return this.mailBothSides(manager, share, now, 'expired');
+    await enqueueMail(manager, now, share.recipientEmail, 'cancelled', { shareId: share.id });
   }
 
   /** The ShareEvent and the audit event of a change, in its transaction. */
