@@ -27,7 +27,7 @@ import { DeviceResolver } from './modules/device/device.resolver';
 import { DeviceService } from './modules/device/device.service';
 import { EnterpriseResolver } from './modules/enterprise/enterprise.resolver';
 import { EnterpriseService } from './modules/enterprise/enterprise.service';
-import { ShareExpiryScheduler } from './modules/share/share-expiry.scheduler';
+import { createShareExpiryScheduler } from './modules/share/share-expiry.scheduler';
 import { ShareInvitations } from './modules/share/share-invitation';
 import { ShareResolver } from './modules/share/share.resolver';
 import { ShareService } from './modules/share/share.service';
@@ -77,7 +77,7 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
     audit,
     tokens,
     contexts,
-    expiry: new ShareExpiryScheduler(shares, contexts, clock, log),
+    expiry: createShareExpiryScheduler(shares, contexts, clock, log),
     accounts: new AccountService(db, tokens, audit, new LoginThrottle()),
     enterprises,
     devices: new DeviceService(db, audit, shares),

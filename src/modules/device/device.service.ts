@@ -140,12 +140,14 @@ export class DeviceService {
     });
   }
 
-  changePlan(ctx: RequestContext, deviceId: string, plan: DevicePlan): Promise<Device> {
-    return this.changeOwned(ctx, deviceId, ADMINS, 'change device plans', async (manager, device) => {
+  async changePlan(ctx: RequestContext, deviceId: string, plan: DevicePlan): Promise<Device> {
+    const device = await this.changeOwned(ctx, deviceId, ADMINS, 'change device plans', async (manager, device) => {
       const from = device.plan;
       await this.shares.planChanged(manager, ctx, { ...device, plan }, from);
       return { changes: { plan }, action: 'device.plan_changed', details: { from, to: plan } };
     });
+    this.shares.notifyChanged();
+    return device;
   }
 
   /** Deletes a device from the platform; only its owner's ADMINs may. Answers the deleted id. */
@@ -162,6 +164,7 @@ export class DeviceService {
         details: { serialNumber: device.serialNumber, name: device.name },
       });
     });
+    this.shares.notifyChanged();
     return deviceId;
   }
 

@@ -64,7 +64,7 @@ class WrongCode extends Error {}
  * one transaction.
  */
 export class ShareService {
-  private readonly deadlineListeners = new Set<() => void>();
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(
     private readonly db: Database,
@@ -74,13 +74,23 @@ export class ShareService {
     private readonly settings: ShareSettings,
   ) {}
 
-  /** `listener` is called after a change that may bring a share deadline closer has committed. */
-  watchDeadlines(listener: () => void): void {
-    this.deadlineListeners.add(listener);
+  /**
+   * `listener` is called after a change has committed that may have brought a deadline closer or
+   * queued e-mail (the expiry scheduler and the mail sender wake up).
+   */
+  watchChanges(listener: () => void): void {
+    this.changeListeners.add(listener);
   }
 
-  private deadlinesChanged<T>(result: T): T {
-    for (const listener of this.deadlineListeners) listener();
+  /** Tells the listeners that share changes have committed. */
+  notifyChanged(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+
+  /** Runs a change in one transaction and, once it has committed, notifies the listeners. */
+  private async commit<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction(work);
+    this.notifyChanged();
     return result;
   }
 
@@ -109,7 +119,7 @@ export class ShareService {
     const viewer = ctx.requireViewer();
     const enterpriseId = ctx.actingEnterpriseId();
     const now = ctx.clock.now();
-    const share = await this.db.transaction(async (manager) => {
+    const share = await this.commit(async (manager) => {
       const problems = await this.requestProblems(manager, ctx, enterpriseId, input);
       if (problems.length) throw badInput(problems.join('; '), { problems });
       const verdicts = await this.judgeDevices(manager, ctx, enterpriseId, input.deviceIds, input.recipientEmail);
@@ -141,11 +151,11 @@ export class ShareService {
       await this.inviteByMail(manager, created, now);
       return created;
     });
-    return this.deadlinesChanged({
+    return {
       share,
       shareLink: this.invitations.link(share),
       confirmationCode: this.invitations.code(share),
-    });
+    };
   }
 
   /** The same link again, for the sharer to pass on ("Copy Sharing Link"). */
@@ -159,7 +169,7 @@ export class ShareService {
   /** A fresh confirmation code (which also unlocks a locked one) and a new invitation e-mail. */
   async resendInvitation(ctx: RequestContext, shareId: string): Promise<ShareInvitation> {
     const now = ctx.clock.now();
-    const share = await this.db.transaction(async (manager) => {
+    const share = await this.commit(async (manager) => {
       const locked = await this.lockManaged(manager, ctx, shareId, ShareAction.RESEND_INVITATION);
       Object.assign(locked, {
         codeNonce: ShareInvitations.newNonce(),
@@ -198,7 +208,7 @@ export class ShareService {
     if (input.enterpriseId && input.newEnterprise) throw badInput('Give enterpriseId or newEnterprise, not both');
     const now = ctx.clock.now();
     try {
-      const accepted = await this.db.transaction(async (manager) => {
+      const accepted = await this.commit(async (manager) => {
         const share = await this.lock(manager, shareId);
         if (!share || (input.token && !this.invitations.verifyToken(share, input.token))) throw notFound('Share');
         if (share.recipientEmail !== viewer.account.email) {
@@ -250,7 +260,7 @@ export class ShareService {
 
   /** Ends the whole share ("cancel sharing for all devices"). */
   cancel(ctx: RequestContext, shareId: string): Promise<Share> {
-    return this.db.transaction(async (manager) => {
+    return this.commit(async (manager) => {
       const share = await this.lockManaged(manager, ctx, shareId, ShareAction.CANCEL);
       return this.end(manager, ctx, share, ShareStatus.CANCELLED);
     });
@@ -258,7 +268,7 @@ export class ShareService {
 
   /** Takes some devices out of a share; the share is cancelled when none is left. */
   cancelDevices(ctx: RequestContext, shareId: string, deviceIds: string[]): Promise<Share> {
-    return this.db.transaction(async (manager) => {
+    return this.commit(async (manager) => {
       const share = await this.lockManaged(manager, ctx, shareId, ShareAction.CANCEL_DEVICES);
       const live = await this.liveDeviceIds(manager, share.id);
       const wanted = [...new Set(deviceIds)];
@@ -272,7 +282,7 @@ export class ShareService {
 
   /** Adds devices to a PENDING or ACTIVE share (rules 1-5); they take its permissions and status. */
   addDevices(ctx: RequestContext, shareId: string, deviceIds: string[]): Promise<Share> {
-    return this.db.transaction(async (manager) => {
+    return this.commit(async (manager) => {
       const share = await this.lockManaged(manager, ctx, shareId, ShareAction.ADD_DEVICES);
       const verdicts = await this.judgeDevices(
         manager,
@@ -306,7 +316,7 @@ export class ShareService {
    */
   async extend(ctx: RequestContext, input: ExtendShareInput): Promise<Share> {
     if ((input.byDays == null) === (input.until == null)) throw badInput('Give either byDays or until');
-    const extended = await this.db.transaction(async (manager) => {
+    const extended = await this.commit(async (manager) => {
       const share = await this.lockManaged(manager, ctx, input.shareId, ShareAction.EXTEND);
       if (!share.expiresAt) throw badInput('This share never expires: there is nothing to extend');
       const now = ctx.clock.now();
@@ -325,15 +335,14 @@ export class ShareService {
       });
       return share;
     });
-    // A later expiry needs a new "expiring soon" notice, which may be due sooner than anything armed.
-    return this.deadlinesChanged(extended);
+    return extended;
   }
 
   /** Cancels every live share of the acting enterprise to one recipient that the viewer manages. */
   cancelAllTo(ctx: RequestContext, recipientEmail: string): Promise<Share[]> {
     const viewer = ctx.requireViewer();
     const enterpriseId = ctx.actingEnterpriseId();
-    return this.db.transaction(async (manager) => {
+    return this.commit(async (manager) => {
       const query = manager
         .createQueryBuilder(Share, 'share')
         .where('share.enterpriseId = :enterpriseId', { enterpriseId })
@@ -351,7 +360,7 @@ export class ShareService {
   /** The recipient removes a device from their own view; the share ends with its last device. */
   removeDevice(ctx: RequestContext, shareId: string, deviceId: string): Promise<Share> {
     const viewer = ctx.requireViewer();
-    return this.db.transaction(async (manager) => {
+    return this.commit(async (manager) => {
       const share = await this.lock(manager, shareId);
       if (!share || (share.recipientId !== viewer.account.id && share.sharerId !== viewer.account.id)) {
         throw notFound('Share');
@@ -443,7 +452,7 @@ export class ShareService {
         .limit(limit - handled)
         .getRawMany<{ id: string }>();
       for (const { id } of due) {
-        await this.db.transaction((manager) => this.applyDeadline(manager, ctx, id, kind, now));
+        await this.commit((manager) => this.applyDeadline(manager, ctx, id, kind, now));
         handled++;
       }
       if (handled >= limit) break;
