@@ -316,7 +316,7 @@ export class ShareService {
    */
   async extend(ctx: RequestContext, input: ExtendShareInput): Promise<Share> {
     if ((input.byDays == null) === (input.until == null)) throw badInput('Give either byDays or until');
-    const extended = await this.commit(async (manager) => {
+    return this.commit(async (manager) => {
       const share = await this.lockManaged(manager, ctx, input.shareId, ShareAction.EXTEND);
       if (!share.expiresAt) throw badInput('This share never expires: there is nothing to extend');
       const now = ctx.clock.now();
@@ -335,7 +335,6 @@ export class ShareService {
       });
       return share;
     });
-    return extended;
   }
 
   /** Cancels every live share of the acting enterprise to one recipient that the viewer manages. */
