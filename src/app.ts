@@ -27,6 +27,7 @@ import { DeviceResolver } from './modules/device/device.resolver';
 import { DeviceService } from './modules/device/device.service';
 import { EnterpriseResolver } from './modules/enterprise/enterprise.resolver';
 import { EnterpriseService } from './modules/enterprise/enterprise.service';
+import { createMailSender, createMailTransport } from './modules/mail/mail-sender';
 import { createShareExpiryScheduler } from './modules/share/share-expiry.scheduler';
 import { ShareInvitations } from './modules/share/share-invitation';
 import { ShareResolver } from './modules/share/share.resolver';
@@ -73,11 +74,14 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
     expiryWarningMs: config.shareExpiryWarningHours * 3600 * 1000,
   });
   const contexts = new ContextFactory(db, tokens, log, clock);
+  const mail = createMailSender(db, createMailTransport(config.smtpUrl, config.mailFrom, log), clock, log);
+  shares.watchChanges(() => mail.wake());
   return {
     audit,
     tokens,
     contexts,
     expiry: createShareExpiryScheduler(shares, contexts, clock, log),
+    mail,
     accounts: new AccountService(db, tokens, audit, new LoginThrottle()),
     enterprises,
     devices: new DeviceService(db, audit, shares),
@@ -124,6 +128,7 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
   if (config.demoData) await seedDemoData(db, services, log);
 
   await services.expiry.start();
+  await services.mail.start();
 
   const schema = await buildAppSchema(resolverContainer(services));
   const app = express();
@@ -196,6 +201,7 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
     close: () =>
       (closing ??= (async () => {
         await services.expiry.stop();
+        await services.mail.stop();
         await ws.dispose();
         await apollo.stop();
         if (dataSource.isInitialized) await dataSource.destroy();

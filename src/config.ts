@@ -22,6 +22,10 @@ export interface Config {
   shareMaxRecipients: number;
   /** How long before a share expires both sides get an "expiring soon" notice. */
   shareExpiryWarningHours: number;
+  /** smtp(s)://user:pass@host:port; unset = e-mails are written to the log. */
+  smtpUrl: string | undefined;
+  /** The From of every e-mail. */
+  mailFrom: string;
 }
 
 /** A variable that is missing or malformed; its message is the one line printed at start. */
@@ -95,6 +99,13 @@ function redisUrl(env: Env): string | undefined {
   return value;
 }
 
+function smtpUrl(env: Env): string | undefined {
+  const value = env.SMTP_URL?.trim();
+  if (!value) return undefined;
+  if (!/^smtps?:\/\/./.test(value)) throw new ConfigError('SMTP_URL', 'must be smtp://host:port or smtps://…');
+  return value;
+}
+
 /**
  * The JWT secret: JWT_SECRET when given; in production it is required. Elsewhere a random secret
  * is generated once and kept in `<dataDir>/jwt-secret`, so tokens survive restarts.
@@ -140,5 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     shareMaxRecipients: integer(env, 'SHARE_MAX_RECIPIENTS', 5, 1, 1000),
     shareExpiryWarningHours: integer(env, 'SHARE_EXPIRY_WARNING_HOURS', 24, 0, 24 * 365),
+    smtpUrl: smtpUrl(env),
+    mailFrom: env.MAIL_FROM?.trim() || 'devshare <no-reply@devshare.localhost>',
   };
 }

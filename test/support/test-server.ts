@@ -65,6 +65,8 @@ export async function startTestServer(
     databasePoolSize: 5,
     shareMaxRecipients: 5,
     shareExpiryWarningHours: 24,
+    smtpUrl: undefined,
+    mailFrom: 'devshare <no-reply@devshare.test>',
     ...options.config,
   };
   const app = await createApp({

@@ -1,0 +1,90 @@
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+import { IsNull, LessThanOrEqual } from 'typeorm';
+import type { Clock } from '../../common/clock';
+import { WakeLoop } from '../../common/wake-loop';
+import type { Database } from '../../database/database';
+import type { MailTemplate } from './mail-outbox';
+import { renderMail, type RenderedMail } from './mail-templates';
+import { OutboxMessage } from './outbox-message.entity';
+
+const BATCH = 50;
+/** How long a claimed message is reserved for its sender before another may try it. */
+const LEASE_MS = 60_000;
+const MAX_BACKOFF_MS = 3_600_000;
+
+/** Where e-mails go: an SMTP server, or the log when SMTP_URL is not set. */
+export interface MailTransport {
+  send(to: string, mail: RenderedMail): Promise<void>;
+}
+
+export function createMailTransport(smtpUrl: string | undefined, from: string, log: Logger): MailTransport {
+  if (!smtpUrl) {
+    return {
+      send: async (to, mail) => {
+        log.info({ to, subject: mail.subject, text: mail.text }, 'e-mail (SMTP_URL is not set, so it is only logged)');
+      },
+    };
+  }
+  const transporter = nodemailer.createTransport(smtpUrl);
+  return {
+    send: async (to, mail) => {
+      await transporter.sendMail({ from, to, subject: mail.subject, text: mail.text });
+    },
+  };
+}
+
+/** 2 s, 4 s, 8 s … up to an hour between attempts. */
+export const backoffMs = (attempts: number): number => Math.min(1000 * 2 ** attempts, MAX_BACKOFF_MS);
+
+/**
+ * Delivers the outbox: every message at least once, marked sent once the server took it, retried
+ * with growing pauses when it did not. A message is claimed with a conditional update before it
+ * is sent, so two senders (two instances) do not both take it within a lease.
+ */
+export function createMailSender(db: Database, transport: MailTransport, clock: Clock, log: Logger): WakeLoop {
+  async function deliverDue(): Promise<Date | null> {
+    const now = clock.now();
+    const due = await db.manager.find(OutboxMessage, {
+      where: { sentAt: IsNull(), nextAttemptAt: LessThanOrEqual(now) },
+      order: { nextAttemptAt: 'ASC' },
+      take: BATCH,
+    });
+    for (const message of due) await deliver(message, now);
+    const next = await db.manager.findOne(OutboxMessage, {
+      where: { sentAt: IsNull() },
+      order: { nextAttemptAt: 'ASC' },
+    });
+    return next?.nextAttemptAt ?? null;
+  }
+
+  async function deliver(message: OutboxMessage, now: Date): Promise<void> {
+    const claimed = await db.transaction((manager) =>
+      manager.update(
+        OutboxMessage,
+        { id: message.id, sentAt: IsNull(), nextAttemptAt: message.nextAttemptAt },
+        { nextAttemptAt: new Date(now.getTime() + LEASE_MS) },
+      ),
+    );
+    if (!claimed.affected) return;
+    const attempts = message.attempts + 1;
+    try {
+      await transport.send(message.to, renderMail(message.template as MailTemplate, message.payload));
+      await db.transaction((manager) =>
+        manager.update(OutboxMessage, message.id, { attempts, sentAt: clock.now(), lastError: null }),
+      );
+    } catch (error) {
+      const retryAt = new Date(clock.now().getTime() + backoffMs(attempts));
+      log.warn({ err: error, messageId: message.id, attempts, retryAt }, 'e-mail not delivered; will retry');
+      await db.transaction((manager) =>
+        manager.update(OutboxMessage, message.id, {
+          attempts,
+          nextAttemptAt: retryAt,
+          lastError: String((error as Error)?.message ?? error).slice(0, 500),
+        }),
+      );
+    }
+  }
+
+  return new WakeLoop('mail sender', deliverDue, clock, log);
+}

@@ -1,0 +1,169 @@
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { simpleParser } from 'mailparser';
+import pino from 'pino';
+import { SMTPServer } from 'smtp-server';
+import { ManualClock } from '../support/manual-clock';
+import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+
+interface Received {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** A real SMTP server on a free port; it can refuse the next `refuse` messages with a 451. */
+async function startSmtp() {
+  const received: Received[] = [];
+  const state = { refuse: 0 };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          if (state.refuse > 0) {
+            state.refuse--;
+            return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+          }
+          const to = Array.isArray(mail.to) ? mail.to[0].text : (mail.to?.text ?? '');
+          received.push({ to, subject: mail.subject ?? '', text: mail.text ?? '' });
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    state,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, ms = 5_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function shareWith(server: TestServer, sharer: Session, recipientEmail: string) {
+  await server.gql(
+    `mutation { createEnterprise(input: { name: "Acme", dataCenter: EU }) { id } }`,
+    {},
+    { token: sharer.token },
+  );
+  const device = await server.gql<{ registerDevice: { id: string } }>(
+    `mutation { registerDevice(input: { serialNumber: "MAIL-${Date.now()}", name: "UPS", model: "M", plan: STANDARD }) { id } }`,
+    {},
+    { token: sharer.token },
+  );
+  const shared = await server.gql<{ shareDevices: { share: { id: string } } }>(
+    `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { share { id } } }`,
+    { input: { deviceIds: [device.data!.registerDevice.id], recipientEmail, permissions: ['MONITOR'] } },
+    { token: sharer.token },
+  );
+  expect(errorCodes(shared)).toEqual([]);
+  return shared.data!.shareDevices.share.id;
+}
+
+describe('e-mail delivery', () => {
+  it('the invitation reaches the recipient by SMTP; the code in it accepts the share', async () => {
+    const smtp = await startSmtp();
+    const server = await startTestServer({ config: { smtpUrl: smtp.url } });
+    try {
+      const sharer = await server.signUp('Sharer');
+      const recipient = await server.signUp('Recipient');
+      await server.gql(
+        `mutation { createEnterprise(input: { name: "Mine", dataCenter: EU }) { id } }`,
+        {},
+        { token: recipient.token },
+      );
+      const shareId = await shareWith(server, sharer, recipient.account.email);
+      const mail = await eventually(() => smtp.received.find((m) => m.to === recipient.account.email));
+      expect(mail.subject).toBe('Devices have been shared with you on devshare');
+      const code = /confirmation code: (\d{6})/.exec(mail.text)![1];
+      expect(mail.text).toContain('http://devshare.test/shares/accept?token=');
+      const accepted = await server.gql<{ acceptShare: { status: string } }>(
+        `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
+        { input: { shareId, code } },
+        { token: recipient.token },
+      );
+      expect(accepted.data?.acceptShare.status).toBe('ACTIVE');
+      const notice = await eventually(() => smtp.received.find((m) => m.to === sharer.account.email));
+      expect(notice.subject).toBe('Your device share was accepted');
+      const unsent = await server.app.db.dataSource.query(`SELECT id FROM outbox_message WHERE "sentAt" IS NULL`);
+      expect(unsent).toEqual([]);
+    } finally {
+      await server.close();
+      await smtp.close();
+    }
+  });
+
+  it('a message the server refuses is retried with backoff until it is delivered, then marked sent', async () => {
+    const smtp = await startSmtp();
+    smtp.state.refuse = 2;
+    const clock = new ManualClock();
+    const server = await startTestServer({ clock, config: { smtpUrl: smtp.url } });
+    try {
+      const sharer = await server.signUp('Sharer');
+      const recipient = await server.signUp('Recipient');
+      await shareWith(server, sharer, recipient.account.email);
+      /** Attempts that have ended (sent or failed) so far. */
+      const failedAttempts = async () => {
+        const [row] = await server.app.db.dataSource.query(
+          `SELECT attempts FROM outbox_message WHERE template = 'invitation'`,
+        );
+        return row && Number(row.attempts) > 0 ? Number(row.attempts) : undefined;
+      };
+      expect(await eventually(failedAttempts)).toBe(1);
+      clock.advance(2_000);
+      await eventually(async () => ((await failedAttempts()) === 2 ? true : undefined));
+      expect(smtp.received).toEqual([]);
+      clock.advance(4_000);
+      await eventually(() => smtp.received.find((m) => m.to === recipient.account.email));
+      const [row] = await server.app.db.dataSource.query(
+        `SELECT attempts, "sentAt", "lastError" FROM outbox_message WHERE template = 'invitation'`,
+      );
+      expect(Number(row.attempts)).toBe(3);
+      expect(row.sentAt).not.toBeNull();
+      expect(row.lastError).toBeNull();
+    } finally {
+      await server.close();
+      await smtp.close();
+    }
+  });
+
+  it('without SMTP_URL, e-mails are written to the log and marked sent', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const server = await startTestServer({ logger: pino({ level: 'info' }, stream) });
+    try {
+      const sharer = await server.signUp('Sharer');
+      const recipient = await server.signUp('Recipient');
+      await shareWith(server, sharer, recipient.account.email);
+      const logged = await eventually(() => lines.find((line) => line.to === recipient.account.email));
+      expect(logged.subject).toBe('Devices have been shared with you on devshare');
+      await eventually(async () =>
+        (await server.app.db.dataSource.query(`SELECT id FROM outbox_message WHERE "sentAt" IS NULL`)).length === 0
+          ? true
+          : undefined,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
