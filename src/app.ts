@@ -23,6 +23,8 @@ import { AuthTokenService } from './modules/account/auth-token.service';
 import { LoginThrottle } from './modules/account/login-throttle';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { AuditService } from './modules/audit/audit.service';
+import { DeviceOperationResolver } from './modules/device/device-operation.resolver';
+import { DeviceOperationService } from './modules/device/device-operation.service';
 import { DeviceResolver } from './modules/device/device.resolver';
 import { DeviceService } from './modules/device/device.service';
 import { EnterpriseResolver } from './modules/enterprise/enterprise.resolver';
@@ -85,6 +87,7 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
     accounts: new AccountService(db, tokens, audit, new LoginThrottle()),
     enterprises,
     devices: new DeviceService(db, audit, shares),
+    operations: new DeviceOperationService(db, audit),
     shares,
   };
 }
@@ -97,6 +100,7 @@ function resolverContainer(services: Services): ContainerType {
     [DeviceResolver, new DeviceResolver(services.devices)],
     [AuditResolver, new AuditResolver(services.audit)],
     [ShareResolver, new ShareResolver(services.shares)],
+    [DeviceOperationResolver, new DeviceOperationResolver(services.operations)],
   ]);
   return { get: (type: new () => unknown) => instances.get(type) ?? new type() };
 }

@@ -4,6 +4,7 @@ import { authChecker } from './context/auth-checker';
 import { checkIdArguments } from './context/id-arguments.middleware';
 import { AccountResolver } from './modules/account/account.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
+import { DeviceOperationResolver, NotificationPolicyResolver } from './modules/device/device-operation.resolver';
 import { DeviceGroupResolver, DeviceResolver } from './modules/device/device.resolver';
 import { EnterpriseResolver, MembershipResolver } from './modules/enterprise/enterprise.resolver';
 import { SharedDeviceResolver, ShareResolver } from './modules/share/share.resolver';
@@ -17,6 +18,8 @@ export const resolvers = [
   AuditResolver,
   ShareResolver,
   SharedDeviceResolver,
+  DeviceOperationResolver,
+  NotificationPolicyResolver,
 ] as const;
 
 /** The executable schema; `container` hands type-graphql the app's resolver instances. */

@@ -4,6 +4,7 @@ import { isId } from '../common/ids';
 import { notFound } from '../common/errors';
 import { Account } from '../modules/account/account.entity';
 import { Device } from '../modules/device/device.entity';
+import { NotificationPolicyDevice } from '../modules/notification/notification-policy.entity';
 import { ShareStatus } from '../modules/share/share-lifecycle';
 import type { Permission } from '../modules/share/share-permissions';
 import { Share, SharedDevice } from '../modules/share/share.entity';
@@ -81,6 +82,7 @@ export function createLoaders(manager: EntityManager, viewer: () => Viewer | nul
     share: byId(manager, Share, 'Share'),
     grants: grantsOf(manager, viewer),
     sharedDevicesOfShare: byForeignKey(manager, SharedDevice, 'shareId'),
+    devicesOfPolicy: byForeignKey(manager, NotificationPolicyDevice, 'policyId'),
     account: byId(manager, Account, 'Account'),
     enterprise: byId(manager, Enterprise, 'Enterprise'),
     deviceGroup: byId(manager, DeviceGroup, 'Device group'),
