@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { type Connection, decodeCursor, toConnection } from '../../common/connection';
-import { badInput, conflict, notFound } from '../../common/errors';
+import { badInput, conflict, forbidden, notFound } from '../../common/errors';
 import { newId } from '../../common/ids';
 import type { Role } from '../../common/roles';
 import type { RequestContext } from '../../context/request-context';
@@ -212,7 +212,8 @@ export class DeviceService {
     const device = await this.db
       .forUpdate(manager.createQueryBuilder(Device, 'device').where('device.id = :deviceId', { deviceId }))
       .getOne();
-    if (!device || !ctx.roleIn(device.enterpriseId)) throw notFound('Device');
+    if (!device || !(await canSeeDevice(ctx, device))) throw notFound('Device');
+    if (!ctx.roleIn(device.enterpriseId)) throw forbidden(`Only the enterprise that owns a device may ${action}`);
     await requireCurrentRole(manager, ctx, device.enterpriseId, allowed, action);
     return device;
   }
