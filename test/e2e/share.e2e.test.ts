@@ -256,6 +256,23 @@ describe('sharing devices', () => {
       expect(resent.data!.resendShareInvitation.confirmationCode).toMatch(/^\d{6}$/);
     });
 
+    it('resendShareInvitation e-mails a recipient who has an account again, with the fresh code', async () => {
+      const receiver = await recipient();
+      const invitation = await share([await device()], receiver.account.email);
+      const resent = await server.gql<{ resendShareInvitation: { confirmationCode: string } }>(
+        RESEND,
+        { id: invitation.share.id },
+        { token: admin.token },
+      );
+      const mails: { payload: string }[] = await server.app.db.dataSource.query(
+        `SELECT payload FROM outbox_message WHERE template = 'invitation' AND payload LIKE '%${invitation.share.id}%' ORDER BY id`,
+      );
+      expect(mails.map((mail) => JSON.parse(mail.payload).code)).toEqual([
+        invitation.confirmationCode,
+        resent.data!.resendShareInvitation.confirmationCode,
+      ]);
+    });
+
     it('accepting with shareId + code works; five wrong codes lock it (CODE_LOCKED) until it is re-sent', async () => {
       const receiver = await recipient();
       const invitation = await share([await device()], receiver.account.email);
@@ -556,12 +573,24 @@ describe('sharing devices', () => {
       const receiver = await recipient();
       const invitation = await share([deviceId], receiver.account.email, admin, {
         permissions: ['MONITOR', 'CONFIGURE'],
+        expiresAt: '2027-06-01T00:00:00.000Z',
       });
       await accept(receiver, invitation);
       const PLAN = `mutation ($id: ID!, $plan: DevicePlan!) { changeDevicePlan(deviceId: $id, plan: $plan) { plan } }`;
       const STATE = `query ($id: ID!) { device(id: $id) { status configuration } }`;
       expect(errorCodes(await server.gql(STATE, { id: deviceId }, { token: receiver.token }))).toEqual([]);
       await server.gql(PLAN, { id: deviceId, plan: 'BASIC' }, { token: admin.token });
+      const shareState = async () => {
+        const response = await server.gql<{
+          extendShare: { degraded: boolean; devices: { effectivePermissions: string[] }[] };
+        }>(
+          `mutation ($id: ID!) { extendShare(input: { shareId: $id, byDays: 1 }) { degraded devices { effectivePermissions } } }`,
+          { id: invitation.share.id },
+          { token: admin.token },
+        );
+        return response.data!.extendShare;
+      };
+      expect(await shareState()).toEqual({ degraded: true, devices: [{ effectivePermissions: ['MONITOR'] }] });
       const degraded = await server.gql<{ device: { status: string; configuration: null } }>(
         STATE,
         { id: deviceId },
@@ -572,6 +601,10 @@ describe('sharing devices', () => {
       expect(degraded.errors![0].path).toEqual(['device', 'configuration']);
       await server.gql(PLAN, { id: deviceId, plan: 'STANDARD' }, { token: admin.token });
       expect(errorCodes(await server.gql(STATE, { id: deviceId }, { token: receiver.token }))).toEqual([]);
+      expect(await shareState()).toEqual({
+        degraded: false,
+        devices: [{ effectivePermissions: ['MONITOR', 'CONFIGURE'] }],
+      });
       const events = await server.app.db.dataSource.query(
         `SELECT type, status FROM share_event WHERE "shareId" = '${invitation.share.id}' ORDER BY cursor`,
       );
@@ -579,7 +612,9 @@ describe('sharing devices', () => {
         'CREATED',
         'ACCEPTED',
         'DEGRADED',
+        'EXTENDED',
         'RESTORED',
+        'EXTENDED',
       ]);
     });
   });
