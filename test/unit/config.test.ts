@@ -29,6 +29,10 @@ describe('configuration', () => {
       PUBLIC_URL: 'https://share.example.com/',
       DEMO_DATA: 'false',
       LOG_LEVEL: 'DEBUG',
+      SHARE_MAX_RECIPIENTS: '10',
+      SHARE_EXPIRY_WARNING_HOURS: '48',
+      SMTP_URL: 'smtp://mailer:secret@mail.example.com:587',
+      MAIL_FROM: 'Ops <ops@example.com>',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -37,6 +41,10 @@ describe('configuration', () => {
       publicUrl: 'https://share.example.com',
       demoData: false,
       logLevel: 'debug',
+      shareMaxRecipients: 10,
+      shareExpiryWarningHours: 48,
+      smtpUrl: 'smtp://mailer:secret@mail.example.com:587',
+      mailFrom: 'Ops <ops@example.com>',
     });
     expect(Buffer.from(config.jwtSecret).toString()).toBe(SECRET);
   });
@@ -56,6 +64,9 @@ describe('configuration', () => {
     ['DEMO_DATA', 'maybe'],
     ['LOG_LEVEL', 'loud'],
     ['JWT_SECRET', 'too-short'],
+    ['SHARE_MAX_RECIPIENTS', '0'],
+    ['SHARE_EXPIRY_WARNING_HOURS', '-1'],
+    ['SMTP_URL', 'mail.example.com:25'],
   ])('a malformed %s (%p) stops the start with one line naming it', (variable, value) => {
     const attempt = () => loadConfig({ [variable]: value, DATA_DIR: dataDir() });
     expect(attempt).toThrow(ConfigError);
