@@ -132,7 +132,8 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
   if (config.demoData) await seedDemoData(db, services, log);
 
   await services.expiry.start();
-  await services.mail.start();
+  // Not awaited: a slow or absent SMTP server must not hold up the start.
+  void services.mail.start();
 
   const schema = await buildAppSchema(resolverContainer(services));
   const app = express();

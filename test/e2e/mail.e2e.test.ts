@@ -142,6 +142,26 @@ describe('e-mail delivery', () => {
     }
   });
 
+  it('an unreachable SMTP server neither holds up the server nor loses the message: it waits to be retried', async () => {
+    const server = await startTestServer({ config: { smtpUrl: 'smtp://127.0.0.1:1' } });
+    try {
+      const sharer = await server.signUp('Sharer');
+      const recipient = await server.signUp('Recipient');
+      await shareWith(server, sharer, recipient.account.email);
+      const [row] = await eventually(async () => {
+        const rows = await server.app.db.dataSource.query(
+          `SELECT attempts, "sentAt", "lastError" FROM outbox_message WHERE template = 'invitation' AND "lastError" IS NOT NULL`,
+        );
+        return rows.length ? rows : undefined;
+      });
+      expect(Number(row.attempts)).toBe(1);
+      expect(row.sentAt).toBeNull();
+      expect(errorCodes(await server.gql('{ me { id } }', {}, { token: sharer.token }))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('without SMTP_URL, e-mails are written to the log and marked sent', async () => {
     const lines: Record<string, unknown>[] = [];
     const stream = new Writable({

@@ -26,7 +26,13 @@ export function createMailTransport(smtpUrl: string | undefined, from: string, l
       },
     };
   }
-  const transporter = nodemailer.createTransport(smtpUrl);
+  // Short timeouts: an unreachable server fails the attempt (to be retried), rather than holding the sender.
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 5_000,
+    greetingTimeout: 5_000,
+    socketTimeout: 10_000,
+  });
   return {
     send: async (to, mail) => {
       await transporter.sendMail({ from, to, subject: mail.subject, text: mail.text });
