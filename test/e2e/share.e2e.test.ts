@@ -341,6 +341,11 @@ describe('sharing devices', () => {
       const invitation = await share([await device()], receiver.account.email);
       expect(errorCodes(await accept(receiver, invitation))).toEqual([]);
       expect(errorCodes(await accept(receiver, invitation))).toEqual(['SHARE_NOT_PENDING']);
+      for (const mutation of [LINK, RESEND]) {
+        expect(errorCodes(await server.gql(mutation, { id: invitation.share.id }, { token: admin.token }))).toEqual([
+          'SHARE_NOT_PENDING',
+        ]);
+      }
     });
 
     it('after the invitation deadline (7 days) accepting answers INVITATION_EXPIRED', async () => {
