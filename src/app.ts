@@ -31,6 +31,10 @@ import { EnterpriseResolver } from './modules/enterprise/enterprise.resolver';
 import { EnterpriseService } from './modules/enterprise/enterprise.service';
 import { createMailSender, createMailTransport } from './modules/mail/mail-sender';
 import { createShareExpiryScheduler } from './modules/share/share-expiry.scheduler';
+import { InProcessShareEventBus } from './modules/share/share-event-bus';
+import { createShareEventPublisher } from './modules/share/share-event-publisher';
+import { ShareEventResolver } from './modules/share/share-event.resolver';
+import { ShareEventService } from './modules/share/share-event.service';
 import { ShareInvitations } from './modules/share/share-invitation';
 import { ShareResolver } from './modules/share/share.resolver';
 import { ShareService } from './modules/share/share.service';
@@ -75,7 +79,13 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
     maxRecipients: config.shareMaxRecipients,
     expiryWarningMs: config.shareExpiryWarningHours * 3600 * 1000,
   });
-  const contexts = new ContextFactory(db, tokens, log, clock);
+  const bus = new InProcessShareEventBus();
+  const events = new ShareEventService(db, bus);
+  const contexts = new ContextFactory(db, tokens, log, clock, {
+    shareEvents: (ctx, filter) => events.stream(ctx, filter),
+  });
+  const publisher = createShareEventPublisher(db, bus, clock, log);
+  shares.watchChanges(() => publisher.wake());
   const mail = createMailSender(db, createMailTransport(config.smtpUrl, config.mailFrom, log), clock, log);
   shares.watchChanges(() => mail.wake());
   return {
@@ -84,6 +94,9 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
     contexts,
     expiry: createShareExpiryScheduler(shares, contexts, clock, log),
     mail,
+    bus,
+    events,
+    publisher,
     accounts: new AccountService(db, tokens, audit, new LoginThrottle()),
     enterprises,
     devices: new DeviceService(db, audit, shares),
@@ -100,6 +113,7 @@ function resolverContainer(services: Services): ContainerType {
     [DeviceResolver, new DeviceResolver(services.devices)],
     [AuditResolver, new AuditResolver(services.audit)],
     [ShareResolver, new ShareResolver(services.shares)],
+    [ShareEventResolver, new ShareEventResolver(services.events)],
     [DeviceOperationResolver, new DeviceOperationResolver(services.operations)],
   ]);
   return { get: (type: new () => unknown) => instances.get(type) ?? new type() };
@@ -131,6 +145,7 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
   const services = createServices(db, config, clock, log);
   if (config.demoData) await seedDemoData(db, services, log);
 
+  await services.publisher.start();
   await services.expiry.start();
   // Not awaited: a slow or absent SMTP server must not hold up the start.
   void services.mail.start();
@@ -207,7 +222,9 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
       (closing ??= (async () => {
         await services.expiry.stop();
         await services.mail.stop();
+        await services.publisher.stop();
         await ws.dispose();
+        await services.bus.close();
         await apollo.stop();
         if (dataSource.isInitialized) await dataSource.destroy();
       })()),

@@ -1,5 +1,5 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type ContainerType } from 'type-graphql';
+import { buildSchema, type ContainerType, type PubSub } from 'type-graphql';
 import { authChecker } from './context/auth-checker';
 import { checkIdArguments } from './context/id-arguments.middleware';
 import { AccountResolver } from './modules/account/account.resolver';
@@ -7,6 +7,7 @@ import { AuditResolver } from './modules/audit/audit.resolver';
 import { DeviceOperationResolver, NotificationPolicyResolver } from './modules/device/device-operation.resolver';
 import { DeviceGroupResolver, DeviceResolver } from './modules/device/device.resolver';
 import { EnterpriseResolver, MembershipResolver } from './modules/enterprise/enterprise.resolver';
+import { ShareEventResolver } from './modules/share/share-event.resolver';
 import { SharedDeviceResolver, ShareResolver } from './modules/share/share.resolver';
 
 export const resolvers = [
@@ -18,9 +19,23 @@ export const resolvers = [
   AuditResolver,
   ShareResolver,
   SharedDeviceResolver,
+  ShareEventResolver,
   DeviceOperationResolver,
   NotificationPolicyResolver,
 ] as const;
+
+/**
+ * type-graphql asks for a topic-based PubSub as soon as a subscription exists, even though ours
+ * bring their own `subscribe` (replay, then live, checked per event) and never publish to topics.
+ */
+const topicsUnused: PubSub = {
+  publish: () => {
+    throw new Error('devshare subscriptions do not use topics');
+  },
+  subscribe: () => {
+    throw new Error('devshare subscriptions do not use topics');
+  },
+};
 
 /** The executable schema; `container` hands type-graphql the app's resolver instances. */
 export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema> {
@@ -28,6 +43,7 @@ export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema
     resolvers,
     container,
     authChecker,
+    pubSub: topicsUnused,
     globalMiddlewares: [checkIdArguments],
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });

@@ -18,5 +18,7 @@ export const ErrorCode = {
   CODE_LOCKED: 'CODE_LOCKED',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** A resume cursor older than the event retention: reload instead of resuming. */
+  CURSOR_EXPIRED: 'CURSOR_EXPIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

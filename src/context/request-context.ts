@@ -15,6 +15,11 @@ export interface Viewer {
   roles: ReadonlyMap<string, Role>;
 }
 
+/** Live streams a subscription resolver can open for its context (kept here so resolvers stay adapters). */
+export interface LiveStreams {
+  shareEvents(ctx: RequestContext, filter: { shareId?: string | null; after?: string | null }): AsyncIterable<unknown>;
+}
+
 /** What a request says about its caller, read from HTTP headers or graphql-ws connection params. */
 export interface ContextParams {
   requestId: string;
@@ -29,7 +34,7 @@ export interface ContextParams {
  * argument; it is made by the one `ContextFactory` for HTTP requests and WebSocket operations.
  */
 export class RequestContext {
-  readonly loaders: Loaders;
+  private currentLoaders: Loaders;
 
   constructor(
     readonly requestId: string,
@@ -38,8 +43,22 @@ export class RequestContext {
     private readonly db: Database,
     private currentViewer: Viewer | null,
     private readonly requestedEnterpriseId: string | undefined,
+    readonly live: LiveStreams,
   ) {
-    this.loaders = createLoaders(db.manager, () => this.currentViewer);
+    this.currentLoaders = createLoaders(db.manager, () => this.currentViewer);
+  }
+
+  get loaders(): Loaders {
+    return this.currentLoaders;
+  }
+
+  /**
+   * Starts afresh for the next event of a subscription: the viewer's roles are read again and
+   * the DataLoaders are new, so nothing cached for one event leaks into the next.
+   */
+  async renew(): Promise<void> {
+    await this.refreshViewer();
+    this.currentLoaders = createLoaders(this.db.manager, () => this.currentViewer);
   }
 
   get viewer(): Viewer | null {
@@ -92,6 +111,7 @@ export class ContextFactory {
     private readonly tokens: AuthTokenService,
     private readonly log: Logger,
     private readonly clock: Clock,
+    private readonly live: LiveStreams,
   ) {}
 
   /**
@@ -106,7 +126,7 @@ export class ContextFactory {
       if (!viewer) throw unauthenticated('Log in to act in an enterprise');
       if (!isId(enterpriseId) || !viewer.roles.has(enterpriseId)) throw notFound('Enterprise');
     }
-    return new RequestContext(params.requestId, log, this.clock, this.db, viewer, enterpriseId);
+    return new RequestContext(params.requestId, log, this.clock, this.db, viewer, enterpriseId, this.live);
   }
 
   /** The viewer behind an `Authorization` value; UNAUTHENTICATED when it does not check out. */

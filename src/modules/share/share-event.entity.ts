@@ -1,5 +1,5 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn, JsonColumn } from '../../database/columns';
 import { ShareStatus } from './share-lifecycle';
@@ -32,9 +32,11 @@ registerEnumType(ShareEventType, { name: 'ShareEventType' });
 @Index(['shareId', 'cursor'])
 export class ShareEvent {
   /** Allocated from the `share_event` counter; bigint, read back as a string on every database. */
+  @Field({ description: 'Its position in the stream of all share events; resume after it.' })
   @PrimaryColumn('bigint', { transformer: { to: (value: string) => value, from: (value: unknown) => String(value) } })
   cursor: string;
 
+  @Field(() => ID)
   @Column('uuid')
   shareId: string;
 

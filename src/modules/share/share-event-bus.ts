@@ -1,0 +1,38 @@
+/**
+ * What travels on the bus: the stored event, as plain JSON (so that it can cross processes), in
+ * cursor order. Subscribers load what they show through their own per-event context.
+ */
+export interface PublishedShareEvent {
+  cursor: string;
+  shareId: string;
+}
+
+/**
+ * Fan-out of committed share events to the live subscriptions of this process. In-process by
+ * default; a Redis implementation behind the same interface lets several instances share one
+ * stream.
+ */
+export interface ShareEventBus {
+  /** Delivers to every listener, in the order of the calls. */
+  publish(events: PublishedShareEvent[]): Promise<void>;
+  /** `listener` gets every event published from now on; the answer unsubscribes. */
+  subscribe(listener: (event: PublishedShareEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export class InProcessShareEventBus implements ShareEventBus {
+  private readonly listeners = new Set<(event: PublishedShareEvent) => void>();
+
+  async publish(events: PublishedShareEvent[]): Promise<void> {
+    for (const event of events) for (const listener of this.listeners) listener(event);
+  }
+
+  subscribe(listener: (event: PublishedShareEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,185 @@
+import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
+import { Brackets, LessThanOrEqual, type SelectQueryBuilder } from 'typeorm';
+import type { Connection } from '../../common/connection';
+import { AppError, ErrorCode, badInput, notFound } from '../../common/errors';
+import { isId } from '../../common/ids';
+import { Role } from '../../common/roles';
+import type { RequestContext, Viewer } from '../../context/request-context';
+import { Counter } from '../../database/counter.entity';
+import type { Database } from '../../database/database';
+import type { PublishedShareEvent, ShareEventBus } from './share-event-bus';
+import { ShareEvent } from './share-event.entity';
+import { Share } from './share.entity';
+
+const REPLAY_BATCH = 500;
+/** Events a slow subscriber may fall behind by before its stream ends (it then resumes with `after`). */
+const LIVE_BUFFER = 10_000;
+export const PRUNED_COUNTER = 'share_event_pruned';
+
+export interface ShareEventFilter {
+  shareId?: string | null;
+  after?: string | null;
+}
+
+/**
+ * The history of share changes, as a query and as a live stream that starts with a replay: the
+ * viewer sees the events of every share where it is the sharer, an ADMIN of the sharer's
+ * enterprise, or the recipient, with rights checked again for every event delivered.
+ */
+export class ShareEventService {
+  constructor(
+    private readonly db: Database,
+    private readonly bus: ShareEventBus,
+  ) {}
+
+  /** Stored events after a cursor, oldest first (`shareEvents`). */
+  async list(ctx: RequestContext, filter: ShareEventFilter & { first: number }): Promise<Connection<ShareEvent>> {
+    const viewer = ctx.requireViewer();
+    if (filter.shareId) await this.requireWatchable(ctx, filter.shareId);
+    const after = await this.position(filter.after);
+    const rows = await this.page(viewer, after ?? 0, filter.first + 1, filter.shareId);
+    const page = rows.slice(0, filter.first);
+    const edges = page.map((node) => ({ cursor: node.cursor, node }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: rows.length > filter.first,
+        hasPreviousPage: after !== null && after > 0,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  }
+
+  /**
+   * The live stream of `shareStatusChanged`. It listens to the bus first, then replays what is
+   * stored after `after`, then goes on with what the bus brings, skipping what the replay already
+   * sent: no gap, no duplicate, in cursor order. Before each event the context is renewed (roles
+   * read again, fresh DataLoaders), so fields follow the viewer's rights at delivery time.
+   */
+  stream(ctx: RequestContext, filter: ShareEventFilter): AsyncIterable<ShareEvent> {
+    return new Repeater<ShareEvent>(async (push, stop) => {
+      const live = new Repeater<PublishedShareEvent>(async (pushLive, stopLive) => {
+        const unsubscribe = this.bus.subscribe((event) => {
+          pushLive(event).catch(() => undefined);
+        });
+        await stopLive;
+        unsubscribe();
+      }, new FixedBuffer(LIVE_BUFFER));
+      try {
+        const viewer = ctx.requireViewer();
+        if (filter.shareId) await this.requireWatchable(ctx, filter.shareId);
+        let position = (await this.position(filter.after)) ?? (await this.latestCursor());
+        for (;;) {
+          const replay = await this.page(viewer, position, REPLAY_BATCH, filter.shareId);
+          for (const event of replay) {
+            position = Number(event.cursor);
+            await ctx.renew();
+            await push(event);
+          }
+          if (replay.length < REPLAY_BATCH) break;
+        }
+        for await (const published of live) {
+          const cursor = Number(published.cursor);
+          if (cursor <= position) continue;
+          position = cursor;
+          if (filter.shareId && published.shareId !== filter.shareId) continue;
+          await ctx.renew();
+          const [event] = await this.page(ctx.requireViewer(), cursor - 1, 1, published.shareId);
+          if (event && Number(event.cursor) === cursor) await push(event);
+        }
+      } catch (error) {
+        stop(error);
+      } finally {
+        await live.return();
+      }
+      await stop;
+    });
+  }
+
+  /** Deletes events older than `before`, remembering the last cursor deleted (for CURSOR_EXPIRED). */
+  async prune(before: Date): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      const last = await manager
+        .createQueryBuilder(ShareEvent, 'event')
+        .select('MAX(event.cursor)', 'cursor')
+        .where('event.at < :before', { before })
+        .getRawOne<{ cursor: string | number | null }>();
+      if (last?.cursor == null) return 0;
+      const result = await manager.delete(ShareEvent, { cursor: LessThanOrEqual(String(last.cursor)) });
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Counter)
+        .values({ name: PRUNED_COUNTER, value: '0' })
+        .orIgnore()
+        .execute();
+      await manager.update(Counter, { name: PRUNED_COUNTER }, { value: String(last.cursor) });
+      return result.affected ?? 0;
+    });
+  }
+
+  /** The numeric position of a client cursor; CURSOR_EXPIRED when events after it were pruned. */
+  private async position(after: string | null | undefined): Promise<number | null> {
+    if (after == null) return null;
+    if (!/^\d{1,18}$/.test(after)) throw badInput('after is not a share event cursor');
+    const position = Number(after);
+    const pruned = Number((await this.db.manager.findOneBy(Counter, { name: PRUNED_COUNTER }))?.value ?? 0);
+    if (position < pruned) {
+      throw new AppError(
+        ErrorCode.CURSOR_EXPIRED,
+        'Events after this cursor are no longer kept: reload the shares, then subscribe without `after`',
+      );
+    }
+    return position;
+  }
+
+  private async latestCursor(): Promise<number> {
+    const row = await this.db.manager
+      .createQueryBuilder(ShareEvent, 'event')
+      .select('MAX(event.cursor)', 'cursor')
+      .getRawOne<{ cursor: string | number | null }>();
+    return Number(row?.cursor ?? 0);
+  }
+
+  /** Up to `limit` events after `position` that the viewer may watch, oldest first. */
+  private page(viewer: Viewer, position: number, limit: number, shareId?: string | null): Promise<ShareEvent[]> {
+    const query = this.db.manager
+      .createQueryBuilder(ShareEvent, 'event')
+      .where('event.cursor > :position', { position })
+      .orderBy('event.cursor', 'ASC')
+      .take(limit);
+    if (shareId) query.andWhere('event.shareId = :shareId', { shareId });
+    return watchable(query, viewer).getMany();
+  }
+
+  /** NOT_FOUND unless the viewer may watch the share. */
+  private async requireWatchable(ctx: RequestContext, shareId: string): Promise<void> {
+    const share = isId(shareId) ? await this.db.manager.findOneBy(Share, { id: shareId }) : null;
+    if (!share || !canWatch(ctx.requireViewer(), share)) throw notFound('Share');
+  }
+}
+
+/** The sharer, ADMINs of the sharer's enterprise and the recipient watch a share (SPEC §5). */
+export function canWatch(viewer: Viewer, share: Share): boolean {
+  return (
+    share.sharerId === viewer.account.id ||
+    viewer.roles.get(share.enterpriseId) === Role.ADMIN ||
+    share.recipientId === viewer.account.id ||
+    share.recipientEmail === viewer.account.email
+  );
+}
+
+/** Narrows an event query to shares the viewer may watch (`canWatch`, in SQL). */
+function watchable(query: SelectQueryBuilder<ShareEvent>, viewer: Viewer): SelectQueryBuilder<ShareEvent> {
+  const adminOf = [...viewer.roles].filter(([, role]) => role === Role.ADMIN).map(([enterpriseId]) => enterpriseId);
+  return query.innerJoin(Share, 'share', 'share.id = event.shareId').andWhere(
+    new Brackets((who) => {
+      who
+        .where('share.sharerId = :viewerId', { viewerId: viewer.account.id })
+        .orWhere('share.recipientId = :viewerId')
+        .orWhere('share.recipientEmail = :viewerEmail', { viewerEmail: viewer.account.email });
+      if (adminOf.length) who.orWhere('share.enterpriseId IN (:...adminOf)', { adminOf });
+    }),
+  );
+}
