@@ -17,6 +17,8 @@ export interface ShareEventBus {
   publish(events: PublishedShareEvent[]): Promise<void>;
   /** `listener` gets every event published from now on; the answer unsubscribes. */
   subscribe(listener: (event: PublishedShareEvent) => void): () => void;
+  /** How many listeners this process has (live subscriptions). */
+  listenerCount(): number;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,10 @@ export class InProcessShareEventBus implements ShareEventBus {
   subscribe(listener: (event: PublishedShareEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  listenerCount(): number {
+    return this.listeners.size;
   }
 
   async close(): Promise<void> {

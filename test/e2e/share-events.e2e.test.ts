@@ -1,0 +1,267 @@
+import type { Client } from 'graphql-ws';
+import { ManualClock } from '../support/manual-clock';
+import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+
+const SUBSCRIPTION = `subscription ($shareId: ID, $after: String) {
+  shareStatusChanged(shareId: $shareId, after: $after) {
+    cursor type previousStatus status deviceIds
+    share { id status devices { deviceId status device { id name } } }
+  }
+}`;
+
+interface Event {
+  cursor: string;
+  type: string;
+  previousStatus: string | null;
+  status: string;
+  deviceIds: string[];
+  share: { id: string; status: string; devices: { deviceId: string; status: string; device: { id: string } | null }[] };
+}
+
+/** A live subscription whose events and errors the test can read and wait for. */
+function watch(client: Client, variables: Record<string, unknown> = {}) {
+  const events: Event[] = [];
+  const errors: unknown[] = [];
+  let wake: () => void = () => {};
+  const dispose = client.subscribe<{ shareStatusChanged: Event }>(
+    { query: SUBSCRIPTION, variables },
+    {
+      next: (result) => {
+        if (result.data) events.push(result.data.shareStatusChanged);
+        if (result.errors) errors.push(...result.errors);
+        wake();
+      },
+      error: (error) => {
+        errors.push(...(Array.isArray(error) ? error : [error]));
+        wake();
+      },
+      complete: () => wake(),
+    },
+  );
+  return {
+    events,
+    errors,
+    dispose,
+    /** Resolves once `count` events have arrived (or fails after `ms`). */
+    async until(count: number, ms = 3_000): Promise<Event[]> {
+      const deadline = Date.now() + ms;
+      while (events.length < count) {
+        if (Date.now() > deadline) throw new Error(`${events.length} of ${count} events after ${ms} ms`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 50);
+        });
+      }
+      return events;
+    },
+    /** Waits a little and asserts nothing more arrived. */
+    async quiet(ms = 200): Promise<void> {
+      const before = events.length;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      expect(events.length).toBe(before);
+    },
+  };
+}
+
+describe('shareStatusChanged', () => {
+  const clock = new ManualClock('2026-11-24T12:00:00Z');
+  let server: TestServer;
+  let sharer: Session;
+  let recipient: Session;
+  let stranger: Session;
+  let serial = 0;
+
+  const client = (session: Session) => server.wsClient({ authorization: `Bearer ${session.token}` });
+
+  async function device() {
+    const response = await server.gql<{ registerDevice: { id: string } }>(
+      `mutation ($serial: String!) { registerDevice(input: { serialNumber: $serial, name: "UPS", model: "M", plan: STANDARD }) { id } }`,
+      { serial: `LIVE-${++serial}` },
+      { token: sharer.token },
+    );
+    return response.data!.registerDevice.id;
+  }
+
+  async function share(expiresAt?: Date) {
+    const deviceId = await device();
+    const response = await server.gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
+      `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
+      {
+        input: {
+          deviceIds: [deviceId],
+          recipientEmail: recipient.account.email,
+          permissions: ['MONITOR'],
+          expiresAt: expiresAt?.toISOString(),
+        },
+      },
+      { token: sharer.token },
+    );
+    expect(errorCodes(response)).toEqual([]);
+    const { shareLink, share: created } = response.data!.shareDevices;
+    return { deviceId, shareId: created.id, token: new URL(shareLink).searchParams.get('token')! };
+  }
+
+  const accept = (token: string) =>
+    server.gql(
+      `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
+      { input: { token } },
+      {
+        token: recipient.token,
+      },
+    );
+  const cancel = (shareId: string) =>
+    server.gql(
+      `mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`,
+      { id: shareId },
+      { token: sharer.token },
+    );
+
+  beforeAll(async () => {
+    server = await startTestServer({ clock, config: { jwtTtlSeconds: 365 * 24 * 3600 } });
+    [sharer, recipient, stranger] = [
+      await server.signUp('Sharer'),
+      await server.signUp('Recipient'),
+      await server.signUp('Stranger'),
+    ];
+    for (const who of [sharer, recipient, stranger]) {
+      await server.gql(
+        `mutation { createEnterprise(input: { name: "E", dataCenter: EU }) { id } }`,
+        {},
+        { token: who.token },
+      );
+    }
+  });
+  afterAll(() => server.close());
+
+  it('sharer and recipient see PENDING, ACTIVE and CANCELLED as they happen; a stranger sees nothing', async () => {
+    const [bySharer, byRecipient, byStranger] = [sharer, recipient, stranger].map((who) => watch(client(who)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { shareId, token } = await share();
+    await accept(token);
+    await cancel(shareId);
+    for (const watcher of [bySharer, byRecipient]) {
+      const events = await watcher.until(3);
+      expect(events.map((event) => [event.type, event.previousStatus, event.status])).toEqual([
+        ['CREATED', null, 'PENDING'],
+        ['ACCEPTED', 'PENDING', 'ACTIVE'],
+        ['CANCELLED', 'ACTIVE', 'CANCELLED'],
+      ]);
+      expect(events.every((event) => event.share.id === shareId)).toBe(true);
+    }
+    await byStranger.quiet();
+    expect(byStranger.events).toEqual([]);
+    for (const watcher of [bySharer, byRecipient, byStranger]) watcher.dispose();
+  });
+
+  it("a stranger cannot subscribe to another's share: NOT_FOUND", async () => {
+    const { shareId } = await share();
+    const byStranger = watch(client(stranger), { shareId });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(byStranger.errors).toEqual([expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })]);
+  });
+
+  it('expiry is pushed with no request involved', async () => {
+    const { shareId, token } = await share(new Date(clock.now().getTime() + 2 * 24 * 3600 * 1000));
+    await accept(token);
+    const watcher = watch(client(recipient), { shareId });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    clock.advance(24 * 3600 * 1000 + 1000);
+    await watcher.until(1);
+    clock.advance(24 * 3600 * 1000);
+    const events = await watcher.until(2);
+    expect(events.map((event) => event.type)).toEqual(['EXPIRING_SOON', 'EXPIRED']);
+    expect(events[1].status).toBe('EXPIRED');
+    watcher.dispose();
+  });
+
+  it('resuming with `after` replays what was missed, then continues live, with no gap and no duplicate', async () => {
+    const first = watch(client(sharer));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const a = await share();
+    const [created] = await first.until(1);
+    first.dispose();
+    // While nobody listens, and while the resumed stream replays, another client keeps changing shares.
+    const b = await share();
+    await accept(a.token);
+    const writer = (async () => {
+      for (let i = 0; i < 10; i++) await share();
+    })();
+    const resumed = watch(client(sharer), { after: created.cursor });
+    await writer;
+    const c = await share();
+    await cancel(c.shareId);
+    const expected = 1 + 1 + 10 + 2;
+    const events = await resumed.until(expected);
+    await resumed.quiet();
+    const cursors = events.map((event) => Number(event.cursor));
+    expect(cursors).toEqual([...cursors].sort((x, y) => x - y));
+    expect(new Set(cursors).size).toBe(cursors.length);
+    expect(events[0]).toMatchObject({ type: 'CREATED', share: { id: b.shareId } });
+    expect(events[1]).toMatchObject({ type: 'ACCEPTED', share: { id: a.shareId } });
+    const history = await server.gql<{ shareEvents: { edges: { cursor: string }[] } }>(
+      `query ($after: String) { shareEvents(after: $after, first: 100) { edges { cursor } } }`,
+      { after: created.cursor },
+      { token: sharer.token },
+    );
+    expect(history.data!.shareEvents.edges.map((edge) => Number(edge.cursor))).toEqual(cursors);
+    resumed.dispose();
+  });
+
+  it('a recipient cut off by cancellation gets that final event, without device data, and nothing after', async () => {
+    const { shareId, token, deviceId } = await share();
+    await accept(token);
+    const watcher = watch(client(recipient), { shareId });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await cancel(shareId);
+    const [final] = await watcher.until(1);
+    expect(final).toMatchObject({ type: 'CANCELLED', status: 'CANCELLED' });
+    expect(final.share.devices).toEqual([{ deviceId, status: 'CANCELLED', device: null }]);
+    await watcher.quiet();
+    watcher.dispose();
+  });
+
+  it('a cursor older than the retention answers CURSOR_EXPIRED', async () => {
+    const { shareId } = await share();
+    const [{ cursor }] = await server.app.db.dataSource.query(
+      `SELECT cursor FROM share_event WHERE "shareId" = '${shareId}'`,
+    );
+    await server.app.services.events.prune(new Date(clock.now().getTime() + 1));
+    const history = await server.gql(
+      `query ($after: String) { shareEvents(after: $after) { edges { cursor } } }`,
+      { after: String(Number(cursor) - 1) },
+      { token: sharer.token },
+    );
+    expect(errorCodes(history)).toEqual(['CURSOR_EXPIRED']);
+    const live = watch(client(sharer), { after: String(Number(cursor) - 1) });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(live.errors).toEqual([expect.objectContaining({ extensions: { code: 'CURSOR_EXPIRED' } })]);
+  });
+
+  it('the publisher resumes after a crash between commit and publish: nothing is lost', async () => {
+    const watcher = watch(client(sharer));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await server.app.services.publisher.stop();
+    const { shareId } = await share();
+    await watcher.quiet(300);
+    await server.app.services.publisher.start();
+    const [event] = await watcher.until(1);
+    expect(event).toMatchObject({ type: 'CREATED', share: { id: shareId } });
+    watcher.dispose();
+  });
+
+  it('500 subscribers on one share all get the event', async () => {
+    const { shareId, token } = await share();
+    const before = server.app.services.bus.listenerCount();
+    const watchers = Array.from({ length: 500 }, () => watch(client(sharer), { shareId }));
+    // Wait until all 500 are really listening, so that the event tests fan-out, not connection speed.
+    const deadline = Date.now() + 30_000;
+    while (server.app.services.bus.listenerCount() < before + 500 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(server.app.services.bus.listenerCount()).toBeGreaterThanOrEqual(before + 500);
+    await accept(token);
+    await Promise.all(watchers.map((watcher) => watcher.until(1, 10_000)));
+    expect(watchers.every((watcher) => watcher.events[0].type === 'ACCEPTED')).toBe(true);
+    for (const watcher of watchers) watcher.dispose();
+  }, 60_000);
+});
