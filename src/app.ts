@@ -32,7 +32,7 @@ import { EnterpriseService } from './modules/enterprise/enterprise.service';
 import { createMailSender, createMailTransport } from './modules/mail/mail-sender';
 import { createShareExpiryScheduler } from './modules/share/share-expiry.scheduler';
 import { InProcessShareEventBus } from './modules/share/share-event-bus';
-import { createShareEventPublisher } from './modules/share/share-event-publisher';
+import { createShareEventPruner, createShareEventPublisher } from './modules/share/share-event-publisher';
 import { ShareEventResolver } from './modules/share/share-event.resolver';
 import { ShareEventService } from './modules/share/share-event.service';
 import { ShareInvitations } from './modules/share/share-invitation';
@@ -97,6 +97,7 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
     bus,
     events,
     publisher,
+    pruner: createShareEventPruner(events, config.shareEventRetentionDays, clock, log),
     accounts: new AccountService(db, tokens, audit, new LoginThrottle()),
     enterprises,
     devices: new DeviceService(db, audit, shares),
@@ -147,6 +148,7 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
 
   await services.publisher.start();
   await services.expiry.start();
+  await services.pruner.start();
   // Not awaited: a slow or absent SMTP server must not hold up the start.
   void services.mail.start();
 
@@ -154,7 +156,10 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
   const app = express();
   app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
-  const ws = attachGraphqlWs(httpServer, schema, services.contexts, log);
+  const ws = attachGraphqlWs(httpServer, schema, services.contexts, log, {
+    maxSubscriptionsPerSocket: config.wsMaxSubscriptionsPerSocket,
+    maxSocketsPerAccount: config.wsMaxSocketsPerAccount,
+  });
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError,
@@ -223,6 +228,7 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
         await services.expiry.stop();
         await services.mail.stop();
         await services.publisher.stop();
+        await services.pruner.stop();
         await ws.dispose();
         await services.bus.close();
         await apollo.stop();

@@ -26,6 +26,12 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From of every e-mail. */
   mailFrom: string;
+  /** How long share events are kept for resuming clients and `shareEvents`. */
+  shareEventRetentionDays: number;
+  /** Live subscriptions one graphql-ws socket may hold. */
+  wsMaxSubscriptionsPerSocket: number;
+  /** graphql-ws sockets one account may hold open at once. */
+  wsMaxSocketsPerAccount: number;
 }
 
 /** A variable that is missing or malformed; its message is the one line printed at start. */
@@ -153,5 +159,8 @@ export function loadConfig(env: Env = process.env): Config {
     shareExpiryWarningHours: integer(env, 'SHARE_EXPIRY_WARNING_HOURS', 24, 0, 24 * 365),
     smtpUrl: smtpUrl(env),
     mailFrom: env.MAIL_FROM?.trim() || 'devshare <no-reply@devshare.localhost>',
+    shareEventRetentionDays: integer(env, 'SHARE_EVENT_RETENTION_DAYS', 7, 1, 3650),
+    wsMaxSubscriptionsPerSocket: integer(env, 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 50, 1, 10_000),
+    wsMaxSocketsPerAccount: integer(env, 'WS_MAX_SOCKETS_PER_ACCOUNT', 20, 1, 100_000),
   };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
 
-/** The longest a loop sleeps: a safety net for work another instance scheduled. */
+/** The longest a loop sleeps by default: a safety net for work another instance scheduled. */
 const MAX_SLEEP_MS = 30_000;
 const RETRY_AFTER_FAILURE_MS = 1_000;
 
@@ -22,6 +22,7 @@ export class WakeLoop {
     private readonly run: () => Promise<Date | null>,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly maxSleepMs = MAX_SLEEP_MS,
   ) {}
 
   /** Runs once now (and waits for it), then keeps watching. */
@@ -63,8 +64,8 @@ export class WakeLoop {
   private async once(): Promise<void> {
     try {
       const next = await this.run();
-      const delay = next ? next.getTime() - this.clock.now().getTime() : MAX_SLEEP_MS;
-      this.sleep(Math.min(Math.max(delay, 0), MAX_SLEEP_MS));
+      const delay = next ? next.getTime() - this.clock.now().getTime() : this.maxSleepMs;
+      this.sleep(Math.min(Math.max(delay, 0), this.maxSleepMs));
     } catch (error) {
       this.log.error({ err: error }, `${this.name} failed; retrying`);
       this.sleep(RETRY_AFTER_FAILURE_MS);

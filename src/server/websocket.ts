@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError, parse, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ErrorCode } from '../common/errors';
 import type { ContextFactory, ContextParams } from '../context/request-context';
 import { formatError, logUnexpected } from './error-formatter';
 
@@ -30,23 +31,65 @@ function paramsOf(connectionParams: ConnectionParams | undefined, requestId: str
  * factory as HTTP requests, and its errors pass through the same formatter, since graphql-ws
  * does not use Apollo's.
  */
-export function attachGraphqlWs(httpServer: Server, schema: GraphQLSchema, contexts: ContextFactory, log: Logger) {
+export interface WebSocketLimits {
+  /** Operations one socket may run at once; one more answers RATE_LIMITED for that operation. */
+  maxSubscriptionsPerSocket: number;
+  /** Sockets one account may hold; one more is closed with 4429. */
+  maxSocketsPerAccount: number;
+}
+
+/** The close code for an account over its socket limit (graphql-ws keeps 4400-4499 for such errors). */
+export const TOO_MANY_SOCKETS = 4429;
+
+export function attachGraphqlWs(
+  httpServer: Server,
+  schema: GraphQLSchema,
+  contexts: ContextFactory,
+  log: Logger,
+  limits: WebSocketLimits,
+) {
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const server = useServer<ConnectionParams>(
+  const socketsPerAccount = new Map<string, number>();
+  const accountOfSocket = new WeakMap<object, string>();
+  const server = useServer<ConnectionParams, { socket: WebSocket }>(
     {
       schema,
       connectionInitWaitTimeout: 3_000,
       onConnect: async (ctx) => {
         const authorization = asString(ctx.connectionParams?.authorization);
         if (!authorization) return true;
+        let accountId: string;
         try {
-          await contexts.authenticate(authorization);
-          return true;
+          accountId = (await contexts.authenticate(authorization)).account.id;
         } catch {
           return false; // graphql-ws closes the socket with 4403 Forbidden
         }
+        const open = socketsPerAccount.get(accountId) ?? 0;
+        if (open >= limits.maxSocketsPerAccount) {
+          ctx.extra.socket.close(TOO_MANY_SOCKETS, 'Too many open connections for this account');
+          return false;
+        }
+        socketsPerAccount.set(accountId, open + 1);
+        accountOfSocket.set(ctx.extra.socket, accountId);
+        return true;
+      },
+      onClose: (ctx) => {
+        const accountId = accountOfSocket.get(ctx.extra.socket);
+        if (!accountId) return;
+        accountOfSocket.delete(ctx.extra.socket);
+        const open = (socketsPerAccount.get(accountId) ?? 1) - 1;
+        if (open > 0) socketsPerAccount.set(accountId, open);
+        else socketsPerAccount.delete(accountId);
       },
       onSubscribe: async (ctx, id, payload) => {
+        // graphql-ws has already entered this operation in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
+          return [
+            new GraphQLError(`At most ${limits.maxSubscriptionsPerSocket} operations run at once on one connection`, {
+              extensions: { code: ErrorCode.RATE_LIMITED },
+            }),
+          ];
+        }
         let document;
         try {
           document = parse(payload.query);

@@ -120,3 +120,50 @@ describe('unexpected errors', () => {
     }
   });
 });
+
+describe('graphql-ws limits', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ config: { wsMaxSubscriptionsPerSocket: 2, wsMaxSocketsPerAccount: 2 } });
+  });
+  afterAll(() => server.close());
+
+  const SUBSCRIBE = `subscription { shareStatusChanged { cursor } }`;
+
+  it('one socket runs a limited number of subscriptions; one more answers RATE_LIMITED', async () => {
+    const { token } = await server.signUp();
+    const client = server.wsClient({ authorization: `Bearer ${token}` });
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      client.subscribe(
+        { query: SUBSCRIBE },
+        { next: () => {}, error: (error) => outcomes.push(error), complete: () => {} },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(outcomes).toEqual([[expect.objectContaining({ extensions: { code: 'RATE_LIMITED' } })]]);
+  });
+
+  it('one account holds a limited number of sockets; one more is closed with 4429', async () => {
+    const { token } = await server.signUp();
+    const closed = (client: ReturnType<TestServer['wsClient']>) =>
+      new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code)));
+    const first = server.wsClient({ authorization: `Bearer ${token}` });
+    const second = server.wsClient({ authorization: `Bearer ${token}` });
+    await Promise.all([wsExecute(first, ME), wsExecute(second, ME)]);
+    const third = server.wsClient({ authorization: `Bearer ${token}` });
+    expect(await closed(third)).toBe(4429);
+    await first.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const fourth = server.wsClient({ authorization: `Bearer ${token}` });
+    expect((await wsExecute<{ me: { id: string } }>(fourth, ME)).data?.me.id).toBeDefined();
+  });
+
+  it('an unknown subscription is refused with a validation error', async () => {
+    const { token } = await server.signUp();
+    const client = server.wsClient({ authorization: `Bearer ${token}` });
+    await expect(wsExecute(client, `subscription { deviceExploded { id } }`)).rejects.toEqual([
+      expect.objectContaining({ message: expect.stringContaining('deviceExploded') }),
+    ]);
+  });
+});

@@ -67,6 +67,9 @@ export async function startTestServer(
     shareExpiryWarningHours: 24,
     smtpUrl: undefined,
     mailFrom: 'devshare <no-reply@devshare.test>',
+    shareEventRetentionDays: 7,
+    wsMaxSubscriptionsPerSocket: 50,
+    wsMaxSocketsPerAccount: 1000,
     ...options.config,
   };
   const app = await createApp({

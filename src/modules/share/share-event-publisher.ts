@@ -6,6 +6,7 @@ import { Counter } from '../../database/counter.entity';
 import type { Database } from '../../database/database';
 import type { ShareEventBus } from './share-event-bus';
 import { ShareEvent } from './share-event.entity';
+import type { ShareEventService } from './share-event.service';
 
 const BATCH = 500;
 export const PUBLISHED_COUNTER = 'share_event_published';
@@ -46,4 +47,22 @@ export function createShareEventPublisher(db: Database, bus: ShareEventBus, cloc
   }
 
   return new WakeLoop('share event publisher', publishPending, clock, log);
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+
+/** Deletes share events past the retention, once an hour (resuming before them is CURSOR_EXPIRED). */
+export function createShareEventPruner(events: ShareEventService, retentionDays: number, clock: Clock, log: Logger) {
+  return new WakeLoop(
+    'share event pruner',
+    async () => {
+      const now = clock.now();
+      const pruned = await events.prune(new Date(now.getTime() - retentionDays * 24 * 3_600_000));
+      if (pruned) log.info({ pruned }, 'old share events deleted');
+      return new Date(now.getTime() + PRUNE_EVERY_MS);
+    },
+    clock,
+    log,
+    PRUNE_EVERY_MS,
+  );
 }

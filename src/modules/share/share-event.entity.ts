@@ -30,6 +30,7 @@ registerEnumType(ShareEventType, { name: 'ShareEventType' });
 @ObjectType({ description: 'One change to a share, in order.' })
 @Entity('share_event')
 @Index(['shareId', 'cursor'])
+@Index(['at'])
 export class ShareEvent {
   /** Allocated from the `share_event` counter; bigint, read back as a string on every database. */
   @Field({ description: 'Its position in the stream of all share events; resume after it.' })
