@@ -82,7 +82,11 @@ describe('share expiry without any request', () => {
   let share: Awaited<ReturnType<typeof world>>['share'];
 
   beforeAll(async () => {
-    server = await startTestServer({ clock, config: { jwtTtlSeconds: 365 * 24 * 3600 } });
+    // Long retention: these tests move the clock by weeks and read the events afterwards.
+    server = await startTestServer({
+      clock,
+      config: { jwtTtlSeconds: 365 * 24 * 3600, shareEventRetentionDays: 3650 },
+    });
     ({ sharer, recipient, share } = await world(server));
   });
   afterAll(() => server.close());
