@@ -67,20 +67,32 @@ export class ShareEventService {
         unsubscribe();
       }, new FixedBuffer(LIVE_BUFFER));
       try {
-        const viewer = ctx.requireViewer();
+        ctx.requireViewer();
         if (filter.shareId) await this.requireWatchable(ctx, filter.shareId);
         let position = (await this.position(filter.after)) ?? (await this.latestCursor());
-        for (;;) {
-          const replay = await this.page(viewer, position, REPLAY_BATCH, filter.shareId);
-          for (const event of replay) {
-            position = Number(event.cursor);
-            await ctx.renew();
-            await push(event);
+        /**
+         * Sends the stored events between `position` and the end of the store (as it is now) that
+         * the viewer may watch, then moves `position` to that end.
+         */
+        const replay = async () => {
+          const end = await this.latestCursor();
+          while (position < end) {
+            const events = await this.page(ctx.requireViewer(), position, REPLAY_BATCH, filter.shareId, end);
+            for (const event of events) {
+              position = Number(event.cursor);
+              await ctx.renew();
+              await push(event);
+            }
+            if (events.length < REPLAY_BATCH) break;
           }
-          if (replay.length < REPLAY_BATCH) break;
-        }
+          position = Math.max(position, end);
+        };
+        await replay();
         for await (const published of live) {
           const cursor = Number(published.cursor);
+          // Cursors are gap-free (see counters.ts): a jump means the bus lost or reordered events
+          // (another instance published first); the store has them, so catch up from there.
+          if (cursor > position + 1) await replay();
           if (cursor <= position) continue;
           position = cursor;
           if (filter.shareId && published.shareId !== filter.shareId) continue;
@@ -143,12 +155,19 @@ export class ShareEventService {
   }
 
   /** Up to `limit` events after `position` that the viewer may watch, oldest first. */
-  private page(viewer: Viewer, position: number, limit: number, shareId?: string | null): Promise<ShareEvent[]> {
+  private page(
+    viewer: Viewer,
+    position: number,
+    limit: number,
+    shareId?: string | null,
+    until?: number,
+  ): Promise<ShareEvent[]> {
     const query = this.db.manager
       .createQueryBuilder(ShareEvent, 'event')
       .where('event.cursor > :position', { position })
       .orderBy('event.cursor', 'ASC')
       .take(limit);
+    if (until !== undefined) query.andWhere('event.cursor <= :until', { until });
     if (shareId) query.andWhere('event.shareId = :shareId', { shareId });
     return watchable(query, viewer).getMany();
   }
