@@ -31,6 +31,7 @@ import { EnterpriseResolver } from './modules/enterprise/enterprise.resolver';
 import { EnterpriseService } from './modules/enterprise/enterprise.service';
 import { createMailSender, createMailTransport } from './modules/mail/mail-sender';
 import { createShareExpiryScheduler } from './modules/share/share-expiry.scheduler';
+import { RedisShareEventBus } from './modules/share/redis-share-event-bus';
 import { InProcessShareEventBus } from './modules/share/share-event-bus';
 import { createShareEventPruner, createShareEventPublisher } from './modules/share/share-event-publisher';
 import { ShareEventResolver } from './modules/share/share-event.resolver';
@@ -79,7 +80,9 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
     maxRecipients: config.shareMaxRecipients,
     expiryWarningMs: config.shareExpiryWarningHours * 3600 * 1000,
   });
-  const bus = new InProcessShareEventBus();
+  const bus = config.redisUrl
+    ? new RedisShareEventBus(config.redisUrl, log, config.redisChannel)
+    : new InProcessShareEventBus();
   const events = new ShareEventService(db, bus);
   const contexts = new ContextFactory(db, tokens, log, clock, {
     shareEvents: (ctx, filter) => events.stream(ctx, filter),
@@ -146,6 +149,7 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
   const services = createServices(db, config, clock, log);
   if (config.demoData) await seedDemoData(db, services, log);
 
+  await services.bus.connect();
   await services.publisher.start();
   await services.expiry.start();
   await services.pruner.start();
@@ -178,9 +182,13 @@ export async function createApp({ config, clock = systemClock, logger }: AppOpti
   });
   app.get('/readyz', async (_req, res) => {
     const database = await db.isReachable();
-    res
-      .status(database ? 200 : 503)
-      .json({ status: database ? 'ready' : 'unavailable', database: database ? 'up' : 'down' });
+    const bus = services.bus.isReady();
+    const ready = database && bus;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'unavailable',
+      database: database ? 'up' : 'down',
+      ...(config.redisUrl && { redis: bus ? 'up' : 'down' }),
+    });
   });
   app.use(
     '/graphql',

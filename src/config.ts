@@ -10,6 +10,8 @@ export interface Config {
   databaseUrl: string;
   /** Unset: in-process pub/sub. */
   redisUrl: string | undefined;
+  /** The Redis channel of share events; deployments sharing one Redis each need their own. */
+  redisChannel: string;
   jwtSecret: Uint8Array;
   jwtTtlSeconds: number;
   /** Base of the links devshare hands out (share links). */
@@ -149,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     redisUrl: redisUrl(env),
+    redisChannel: env.REDIS_CHANNEL?.trim() || 'devshare:share-events',
     jwtSecret: jwtSecret(env, nodeEnv, env.DATA_DIR?.trim() || 'data'),
     jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 90 * 24 * 3600),
     publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`),

@@ -57,6 +57,7 @@ export async function startTestServer(
     port: 0,
     databaseUrl: database.url,
     redisUrl: undefined,
+    redisChannel: `devshare:test:${randomBytes(6).toString('hex')}`,
     jwtSecret: randomBytes(32),
     jwtTtlSeconds: 3600,
     publicUrl: 'http://devshare.test',

@@ -19,6 +19,10 @@ export interface ShareEventBus {
   subscribe(listener: (event: PublishedShareEvent) => void): () => void;
   /** How many listeners this process has (live subscriptions). */
   listenerCount(): number;
+  /** Resolves once the bus can deliver (e.g. subscribed to Redis). */
+  connect(): Promise<void>;
+  /** Whether the bus can deliver right now (for /readyz). */
+  isReady(): boolean;
   close(): Promise<void>;
 }
 
@@ -36,6 +40,12 @@ export class InProcessShareEventBus implements ShareEventBus {
 
   listenerCount(): number {
     return this.listeners.size;
+  }
+
+  async connect(): Promise<void> {}
+
+  isReady(): boolean {
+    return true;
   }
 
   async close(): Promise<void> {
