@@ -249,6 +249,43 @@ describe('shareStatusChanged', () => {
     watcher.dispose();
   });
 
+  it('rights are checked at every delivery: an ADMIN demoted to VIEWER stops receiving the enterprise’s shares', async () => {
+    const colleague = await server.signUp('Colleague');
+    const [{ id: enterpriseId }] = await server.app.db.dataSource.query(
+      `SELECT "enterpriseId" AS id FROM membership WHERE "accountId" = '${sharer.account.id}'`,
+    );
+    const setRole = (role: string) =>
+      server.gql(
+        `mutation ($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`,
+        {
+          input: { enterpriseId, accountId: colleague.account.id, role },
+        },
+        { token: sharer.token },
+      );
+    await server.gql(
+      `mutation ($input: AddMemberInput!) { addMember(input: $input) { role } }`,
+      {
+        input: { enterpriseId, email: colleague.account.email, role: 'ADMIN' },
+      },
+      { token: sharer.token },
+    );
+    const watcher = watch(client(colleague));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await share();
+    await watcher.until(1);
+    await setRole('VIEWER');
+    await share();
+    await watcher.quiet(300);
+    expect(watcher.events).toHaveLength(1);
+    watcher.dispose();
+  });
+
+  it('an anonymous subscription answers UNAUTHENTICATED', async () => {
+    const anonymous = watch(server.wsClient());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(anonymous.errors).toEqual([expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } })]);
+  });
+
   it('500 subscribers on one share all get the event', async () => {
     const { shareId, token } = await share();
     const before = server.app.services.bus.listenerCount();
