@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { randomUUID } from 'node:crypto';
 import { errorCodes, startTestServer, wsExecute, type TestServer } from '../support/test-server';
 
@@ -157,6 +158,14 @@ describe('graphql-ws limits', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const fourth = server.wsClient({ authorization: `Bearer ${token}` });
     expect((await wsExecute<{ me: { id: string } }>(fourth, ME)).data?.me.id).toBeDefined();
+  });
+
+  it('a socket that never sends connection_init is closed with 4408', async () => {
+    const socket = new WebSocket(server.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const started = Date.now();
+    const code = await new Promise<number>((resolve) => socket.on('close', (closeCode) => resolve(closeCode)));
+    expect(code).toBe(4408);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('an unknown subscription is refused with a validation error', async () => {

@@ -82,7 +82,7 @@ describe('shareStatusChanged', () => {
     return response.data!.registerDevice.id;
   }
 
-  async function share(expiresAt?: Date) {
+  async function share(expiresAt?: Date, permissions = ['MONITOR']) {
     const deviceId = await device();
     const response = await server.gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
       `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
@@ -90,7 +90,7 @@ describe('shareStatusChanged', () => {
         input: {
           deviceIds: [deviceId],
           recipientEmail: recipient.account.email,
-          permissions: ['MONITOR'],
+          permissions,
           expiresAt: expiresAt?.toISOString(),
         },
       },
@@ -151,6 +151,57 @@ describe('shareStatusChanged', () => {
     await byStranger.quiet();
     expect(byStranger.events).toEqual([]);
     for (const watcher of [bySharer, byRecipient, byStranger]) watcher.dispose();
+  });
+
+  it('every event type reaches the subscriber', async () => {
+    const watcher = watch(client(sharer));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const gql = (query: string, variables: Record<string, unknown>, token = sharer.token) =>
+      server.gql(query, variables, { token }).then((response) => expect(errorCodes(response)).toEqual([]));
+    const { shareId, token, deviceId } = await share(new Date(clock.now().getTime() + 30 * 24 * 3600 * 1000), [
+      'MONITOR',
+      'CONTROL',
+    ]);
+    const [second, third] = [await device(), await device()];
+    await accept(token);
+    await gql(`mutation ($id: ID!, $d: [ID!]!) { addDevicesToShare(shareId: $id, deviceIds: $d) { id } }`, {
+      id: shareId,
+      d: [second, third],
+    });
+    await gql(`mutation ($id: ID!) { extendShare(input: { shareId: $id, byDays: 1 }) { id } }`, { id: shareId });
+    await gql(`mutation ($id: ID!, $d: [ID!]!) { cancelSharedDevices(shareId: $id, deviceIds: $d) { id } }`, {
+      id: shareId,
+      d: [second],
+    });
+    await gql(
+      `mutation ($id: ID!, $d: ID!) { removeSharedDevice(shareId: $id, deviceId: $d) { id } }`,
+      { id: shareId, d: third },
+      recipient.token,
+    );
+    await gql(`mutation ($id: ID!) { changeDevicePlan(deviceId: $id, plan: BASIC) { id } }`, { id: deviceId });
+    await gql(`mutation ($id: ID!) { changeDevicePlan(deviceId: $id, plan: STANDARD) { id } }`, { id: deviceId });
+    clock.advance(30 * 24 * 3600 * 1000 + 1000);
+    await watcher.until(9);
+    clock.advance(24 * 3600 * 1000);
+    await watcher.until(10);
+    const other = await share();
+    await cancel(other.shareId);
+    const events = await watcher.until(12);
+    expect(events.map((event) => event.type)).toEqual([
+      'CREATED',
+      'ACCEPTED',
+      'DEVICES_ADDED',
+      'EXTENDED',
+      'DEVICES_CANCELLED',
+      'DEVICE_REMOVED',
+      'DEGRADED',
+      'RESTORED',
+      'EXPIRING_SOON',
+      'EXPIRED',
+      'CREATED',
+      'CANCELLED',
+    ]);
+    watcher.dispose();
   });
 
   it("a stranger cannot subscribe to another's share: NOT_FOUND", async () => {
