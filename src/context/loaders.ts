@@ -75,12 +75,33 @@ function grantsOf(manager: EntityManager, viewer: () => Viewer | null): DataLoad
   });
 }
 
+/** Per account, whether it and the viewer are the two parties of some share (either way round). */
+function sharePartnerOf(manager: EntityManager, viewer: () => Viewer | null): DataLoader<string, boolean> {
+  return new DataLoader(async (accountIds) => {
+    const viewerId = viewer()?.account.id;
+    const ids = accountIds.filter(isId);
+    const partners = new Set<string>();
+    if (viewerId && ids.length) {
+      const rows = await manager
+        .createQueryBuilder(Share, 'share')
+        .select('share.sharerId', 'sharerId')
+        .addSelect('share.recipientId', 'recipientId')
+        .where('share.sharerId = :viewerId AND share.recipientId IN (:...ids)', { viewerId, ids })
+        .orWhere('share.recipientId = :viewerId AND share.sharerId IN (:...ids)', { viewerId, ids })
+        .getRawMany<{ sharerId: string; recipientId: string }>();
+      for (const row of rows) partners.add(row.sharerId === viewerId ? row.recipientId : row.sharerId);
+    }
+    return accountIds.map((id) => partners.has(id));
+  });
+}
+
 /** The DataLoaders of one request (or of one subscription event): never shared beyond it. */
 export function createLoaders(manager: EntityManager, viewer: () => Viewer | null) {
   return {
     device: byId(manager, Device, 'Device'),
     share: byId(manager, Share, 'Share'),
     grants: grantsOf(manager, viewer),
+    sharePartner: sharePartnerOf(manager, viewer),
     sharedDevicesOfShare: byForeignKey(manager, SharedDevice, 'shareId'),
     devicesOfPolicy: byForeignKey(manager, NotificationPolicyDevice, 'policyId'),
     account: byId(manager, Account, 'Account'),

@@ -316,6 +316,28 @@ describe('sharing devices', () => {
       expect(seen.errors).toEqual([expect.objectContaining({ path: ['device', 'configuration'] })]);
     });
 
+    it("the two parties of a share see each other's e-mail", async () => {
+      const receiver = await recipient();
+      const invitation = await share([await device()], receiver.account.email);
+      const token = new URL(invitation.shareLink).searchParams.get('token');
+      const accepted = await server.gql<{ acceptShare: { sharer: { email: string }; recipient: { email: string } } }>(
+        `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { sharer { email } recipient { email } } }`,
+        { input: { token, enterpriseId: receiver.enterpriseId } },
+        { token: receiver.token },
+      );
+      expect(accepted.errors).toBeUndefined();
+      expect(accepted.data!.acceptShare).toEqual({
+        sharer: { email: admin.account.email },
+        recipient: { email: receiver.account.email },
+      });
+      const cancelled = await server.gql<{ cancelShare: { recipient: { email: string } } }>(
+        `mutation ($id: ID!) { cancelShare(shareId: $id) { recipient { email } } }`,
+        { id: invitation.share.id },
+        { token: admin.token },
+      );
+      expect(cancelled.data!.cancelShare.recipient.email).toBe(receiver.account.email);
+    });
+
     it('another account than the recipient gets FORBIDDEN', async () => {
       const invitation = await share([await device()], 'intended@example.com');
       const other = await recipient();

@@ -10,6 +10,7 @@ export const accountFieldRules: FieldRules = {
     if (!viewer) return false;
     if (viewer.account.id === (account as Account).id) return true;
     const memberships = await ctx.loaders.membershipsOfAccount.load((account as Account).id);
-    return memberships.some((membership) => viewer.roles.has(membership.enterpriseId));
+    if (memberships.some((membership) => viewer.roles.has(membership.enterpriseId))) return true;
+    return ctx.loaders.sharePartner.load((account as Account).id);
   },
 };
