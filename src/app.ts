@@ -37,6 +37,7 @@ import { createShareEventPruner, createShareEventPublisher } from './modules/sha
 import { ShareEventResolver } from './modules/share/share-event.resolver';
 import { ShareEventService } from './modules/share/share-event.service';
 import { ShareInvitations } from './modules/share/share-invitation';
+import { ShareQueryService } from './modules/share/share-query.service';
 import { ShareResolver } from './modules/share/share.resolver';
 import { ShareService } from './modules/share/share.service';
 import { buildAppSchema } from './schema';
@@ -106,6 +107,7 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
     devices: new DeviceService(db, audit, shares),
     operations: new DeviceOperationService(db, audit),
     shares,
+    shareQueries: new ShareQueryService(db),
   };
 }
 
@@ -116,7 +118,7 @@ function resolverContainer(services: Services): ContainerType {
     [EnterpriseResolver, new EnterpriseResolver(services.enterprises)],
     [DeviceResolver, new DeviceResolver(services.devices)],
     [AuditResolver, new AuditResolver(services.audit)],
-    [ShareResolver, new ShareResolver(services.shares)],
+    [ShareResolver, new ShareResolver(services.shares, services.shareQueries)],
     [ShareEventResolver, new ShareEventResolver(services.events)],
     [DeviceOperationResolver, new DeviceOperationResolver(services.operations)],
   ]);

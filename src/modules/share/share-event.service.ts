@@ -10,6 +10,7 @@ import type { Database } from '../../database/database';
 import type { PublishedShareEvent, ShareEventBus } from './share-event-bus';
 import { ShareEvent } from './share-event.entity';
 import { Share } from './share.entity';
+import { canWatch } from './share.policy';
 
 const REPLAY_BATCH = 500;
 /** Events a slow subscriber may fall behind by before its stream ends (it then resumes with `after`). */
@@ -177,16 +178,6 @@ export class ShareEventService {
     const share = isId(shareId) ? await this.db.manager.findOneBy(Share, { id: shareId }) : null;
     if (!share || !canWatch(ctx.requireViewer(), share)) throw notFound('Share');
   }
-}
-
-/** The sharer, ADMINs of the sharer's enterprise and the recipient watch a share (SPEC §5). */
-export function canWatch(viewer: Viewer, share: Share): boolean {
-  return (
-    share.sharerId === viewer.account.id ||
-    viewer.roles.get(share.enterpriseId) === Role.ADMIN ||
-    share.recipientId === viewer.account.id ||
-    share.recipientEmail === viewer.account.email
-  );
 }
 
 /** Narrows an event query to shares the viewer may watch (`canWatch`, in SQL). */

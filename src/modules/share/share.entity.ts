@@ -22,6 +22,8 @@ registerEnumType(Permission, { name: 'Permission', description: 'An operation pe
 @Entity('share')
 @Index(['enterpriseId', 'id'])
 @Index(['recipientEmail', 'status'])
+@Index(['sharerId', 'id'])
+@Index(['recipientId', 'id'])
 @Index(['receivingEnterpriseId', 'status'])
 @Index(['status', 'expiresAt'])
 @Index(['status', 'invitationExpiresAt'])

@@ -1,6 +1,8 @@
 import { ArrayMaxSize, ArrayMinSize, Max, MaxLength, Min } from 'class-validator';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { PageArgs } from '../../common/connection';
+import { ShareStatus } from './share-lifecycle';
 import { EmailScalar } from '../../common/email.scalar';
 import { DisplayName } from '../../common/validation';
 import { Permission } from './share-permissions';
@@ -113,4 +115,16 @@ export class ExtendShareInput {
 
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'The new expiry, later than the current one.' })
   until?: Date | null;
+}
+
+@ArgsType()
+export class SharedWithMeArgs extends PageArgs {
+  @Field(() => [ShareStatus], { nullable: true, description: 'Only shares in these statuses.' })
+  status?: ShareStatus[] | null;
+}
+
+@ArgsType()
+export class SharedByMeArgs extends SharedWithMeArgs {
+  @Field(() => EmailScalar, { nullable: true, description: 'Only shares to this recipient.' })
+  recipientEmail?: string | null;
 }

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionType, type Connection } from '../../common/connection';
 import { EmailScalar } from '../../common/email.scalar';
 import type { RequestContext } from '../../context/request-context';
 import { Account } from '../account/account.entity';
@@ -8,12 +9,43 @@ import { Enterprise } from '../enterprise/enterprise.entity';
 import { Share, SharedDevice } from './share.entity';
 import { isLive } from './share-lifecycle';
 import { effectivePermissions, isDegraded, Permission } from './share-permissions';
-import { AcceptShareInput, ExtendShareInput, ShareCheck, ShareDevicesInput, ShareInvitation } from './share.inputs';
+import {
+  AcceptShareInput,
+  ExtendShareInput,
+  ShareCheck,
+  ShareDevicesInput,
+  ShareInvitation,
+  SharedByMeArgs,
+  SharedWithMeArgs,
+} from './share.inputs';
+import type { ShareQueryService } from './share-query.service';
 import type { ShareService } from './share.service';
+
+const ShareConnection = ConnectionType(Share);
 
 @Resolver(() => Share)
 export class ShareResolver {
-  constructor(private readonly shareService: ShareService) {}
+  constructor(
+    private readonly shareService: ShareService,
+    private readonly shareQueryService: ShareQueryService,
+  ) {}
+
+  @Query(() => Share, { description: 'A share you sent, manage as ADMIN, or received; NOT_FOUND otherwise.' })
+  share(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Share> {
+    return this.shareQueryService.get(ctx, id);
+  }
+
+  @Query(() => ShareConnection, { description: '"Shared by me": the shares you sent, newest first.' })
+  sharedByMe(@Ctx() ctx: RequestContext, @Args() args: SharedByMeArgs): Promise<Connection<Share>> {
+    return this.shareQueryService.sharedByMe(ctx, args);
+  }
+
+  @Query(() => ShareConnection, {
+    description: '"Shared with me": shares sent to you (accepted, or waiting for your e-mail), newest first.',
+  })
+  sharedWithMe(@Ctx() ctx: RequestContext, @Args() args: SharedWithMeArgs): Promise<Connection<Share>> {
+    return this.shareQueryService.sharedWithMe(ctx, args);
+  }
 
   @Query(() => ShareCheck, {
     description: 'What shareDevices would answer for this input, per device, without writing.',

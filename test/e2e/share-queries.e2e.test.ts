@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+
+const SHARED_BY_ME = `query ($status: [ShareStatus!], $email: Email, $first: Int, $after: String) {
+  sharedByMe(status: $status, recipientEmail: $email, first: $first, after: $after) {
+    edges { cursor node { id status recipientEmail } } pageInfo { hasNextPage endCursor }
+  }
+}`;
+const SHARED_WITH_ME = `query ($status: [ShareStatus!]) {
+  sharedWithMe(status: $status) { edges { node { id status sharer { email } } } }
+}`;
+
+describe('reading shares', () => {
+  let server: TestServer;
+  let sharer: Session;
+  let recipient: Session;
+  let stranger: Session;
+  const shareIds: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    [sharer, recipient, stranger] = [
+      await server.signUp('Sharer'),
+      await server.signUp('Recipient'),
+      await server.signUp('Stranger'),
+    ];
+    for (const who of [sharer, recipient]) {
+      await server.gql(
+        `mutation { createEnterprise(input: { name: "E", dataCenter: EU }) { id } }`,
+        {},
+        { token: who.token },
+      );
+    }
+    for (let i = 0; i < 5; i++) {
+      const device = await server.gql<{ registerDevice: { id: string } }>(
+        `mutation ($s: String!) { registerDevice(input: { serialNumber: $s, name: "UPS", model: "M", plan: STANDARD }) { id } }`,
+        { s: `Q-${i}` },
+        { token: sharer.token },
+      );
+      const email = i < 3 ? recipient.account.email : `other${i}@example.com`;
+      const shared = await server.gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
+        `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
+        { input: { deviceIds: [device.data!.registerDevice.id], recipientEmail: email, permissions: ['MONITOR'] } },
+        { token: sharer.token },
+      );
+      shareIds.push(shared.data!.shareDevices.share.id);
+      if (i === 0) {
+        await server.gql(
+          `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { id } }`,
+          { input: { token: new URL(shared.data!.shareDevices.shareLink).searchParams.get('token') } },
+          { token: recipient.token },
+        );
+      }
+    }
+  });
+  afterAll(() => server.close());
+
+  it('share(id) answers the sharer and the recipient, and NOT_FOUND to anyone else', async () => {
+    const query = `query ($id: ID!) { share(id: $id) { id status } }`;
+    for (const who of [sharer, recipient]) {
+      expect(
+        (await server.gql<{ share: { id: string } }>(query, { id: shareIds[0] }, { token: who.token })).data!.share.id,
+      ).toBe(shareIds[0]);
+    }
+    expect(errorCodes(await server.gql(query, { id: shareIds[0] }, { token: stranger.token }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await server.gql(query, { id: randomUUID() }, { token: sharer.token }))).toEqual(['NOT_FOUND']);
+  });
+
+  it('sharedByMe lists the shares sent, newest first, filtered by status and recipient', async () => {
+    const all = await server.gql<{ sharedByMe: { edges: { node: { id: string } }[] } }>(
+      SHARED_BY_ME,
+      {},
+      { token: sharer.token },
+    );
+    expect(all.data!.sharedByMe.edges.map((edge) => edge.node.id)).toEqual([...shareIds].reverse());
+    const active = await server.gql<{ sharedByMe: { edges: { node: { id: string } }[] } }>(
+      SHARED_BY_ME,
+      { status: ['ACTIVE'] },
+      {
+        token: sharer.token,
+      },
+    );
+    expect(active.data!.sharedByMe.edges.map((edge) => edge.node.id)).toEqual([shareIds[0]]);
+    const toRecipient = await server.gql<{ sharedByMe: { edges: { node: { id: string } }[] } }>(
+      SHARED_BY_ME,
+      { email: recipient.account.email.toUpperCase() },
+      { token: sharer.token },
+    );
+    expect(toRecipient.data!.sharedByMe.edges.map((edge) => edge.node.id)).toEqual([
+      shareIds[2],
+      shareIds[1],
+      shareIds[0],
+    ]);
+    const nothing = await server.gql<{ sharedByMe: { edges: unknown[] } }>(SHARED_BY_ME, {}, { token: stranger.token });
+    expect(nothing.data!.sharedByMe.edges).toEqual([]);
+  });
+
+  it('sharedByMe pages with keyset cursors: nothing skipped or repeated while shares are added', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: {
+        data?: {
+          sharedByMe: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+        } | null;
+      } = await server.gql(SHARED_BY_ME, { first: 2, after }, { token: sharer.token });
+      seen.push(...page.data!.sharedByMe.edges.map((edge) => edge.node.id));
+      after = page.data!.sharedByMe.pageInfo.hasNextPage ? page.data!.sharedByMe.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toEqual([...shareIds].reverse());
+  });
+
+  it('sharedWithMe lists what was sent to the viewer: accepted, and pending for its e-mail', async () => {
+    const mine = await server.gql<{
+      sharedWithMe: { edges: { node: { id: string; status: string; sharer: { email: string } } }[] };
+    }>(SHARED_WITH_ME, {}, { token: recipient.token });
+    expect(mine.data!.sharedWithMe.edges.map((edge) => [edge.node.id, edge.node.status])).toEqual([
+      [shareIds[2], 'PENDING'],
+      [shareIds[1], 'PENDING'],
+      [shareIds[0], 'ACTIVE'],
+    ]);
+    expect(mine.data!.sharedWithMe.edges[0].node.sharer.email).toBe(sharer.account.email);
+    const active = await server.gql<{ sharedWithMe: { edges: unknown[] } }>(
+      SHARED_WITH_ME,
+      { status: ['ACTIVE'] },
+      {
+        token: recipient.token,
+      },
+    );
+    expect(active.data!.sharedWithMe.edges).toHaveLength(1);
+    expect(
+      (await server.gql<{ sharedWithMe: { edges: unknown[] } }>(SHARED_WITH_ME, {}, { token: stranger.token })).data!
+        .sharedWithMe.edges,
+    ).toEqual([]);
+  });
+});
