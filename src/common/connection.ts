@@ -69,13 +69,22 @@ export function ConnectionType<T extends object>(Node: ClassType<T>, name = Node
  * (ids are UUIDv7, so id order is creation order). A page never skips or repeats an item when
  * items are added between pages, as an offset would.
  */
-export const encodeCursor = (id: string): string => Buffer.from(`id:${id}`).toString('base64url');
+export const encodeCursor = (id: string): string => encodeKeyCursor('id', id);
 
 export function decodeCursor(cursor: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString();
-  const id = decoded.slice(3);
-  if (!decoded.startsWith('id:') || !isId(id)) throw badInput('after is not a cursor from this list');
+  const id = decodeKeyCursor('id', cursor);
+  if (!isId(id)) throw badInput('after is not a cursor from this list');
   return id;
+}
+
+/** A cursor on another sort key than the id (e.g. a recipient e-mail for grouped lists). */
+export const encodeKeyCursor = (kind: string, key: string): string =>
+  Buffer.from(`${kind}:${key}`).toString('base64url');
+
+export function decodeKeyCursor(kind: string, cursor: string): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString();
+  if (!decoded.startsWith(`${kind}:`)) throw badInput('after is not a cursor from this list');
+  return decoded.slice(kind.length + 1);
 }
 
 /**

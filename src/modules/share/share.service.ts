@@ -3,6 +3,7 @@ import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../common
 import { isId, newId } from '../../common/ids';
 import { Role } from '../../common/roles';
 import type { RequestContext } from '../../context/request-context';
+import { rawInstant } from '../../database/columns';
 import { insertNew, type Database } from '../../database/database';
 import { Account } from '../account/account.entity';
 import type { AuditService } from '../audit/audit.service';
@@ -466,8 +467,8 @@ export class ShareService {
         const query = this.dueQuery(this.db.manager, kind, null);
         const column = kind === 'invitation' ? 'share.invitationExpiresAt' : 'share.expiresAt';
         const row = await query.select(column, 'at').orderBy(column, 'ASC').limit(1).getRawOne<{ at: Date | string }>();
-        if (!row) return null;
-        const at = new Date(row.at instanceof Date ? row.at : `${String(row.at).replace(' ', 'T')}Z`);
+        const at = rawInstant(row?.at);
+        if (!at) return null;
         return kind === 'warn' ? new Date(at.getTime() - this.settings.expiryWarningMs) : at;
       }),
     );
