@@ -8,7 +8,7 @@ import { DeviceOperationResolver, NotificationPolicyResolver } from './modules/d
 import { DeviceGroupResolver, DeviceResolver } from './modules/device/device.resolver';
 import { EnterpriseResolver, MembershipResolver } from './modules/enterprise/enterprise.resolver';
 import { ShareEventResolver } from './modules/share/share-event.resolver';
-import { SharedDeviceResolver, ShareResolver } from './modules/share/share.resolver';
+import { SharedDeviceResolver, ShareResolver, ShareSharerSummaryResolver } from './modules/share/share.resolver';
 
 export const resolvers = [
   AccountResolver,
@@ -19,6 +19,7 @@ export const resolvers = [
   AuditResolver,
   ShareResolver,
   SharedDeviceResolver,
+  ShareSharerSummaryResolver,
   ShareEventResolver,
   DeviceOperationResolver,
   NotificationPolicyResolver,

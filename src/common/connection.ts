@@ -89,11 +89,14 @@ export function decodeKeyCursor(kind: string, cursor: string): string {
 
 /**
  * Turns `first + 1` rows fetched after a cursor into a page: the extra row only says whether
- * there is a next page.
+ * there is a next page. Each edge's cursor is the row's id, or what `cursorOf` makes of the row.
  */
-export function toConnection<T extends { id: string }>(rows: T[], args: PageArgs): Connection<T> {
+export function toConnection<T extends { id: string }>(rows: T[], args: PageArgs): Connection<T>;
+export function toConnection<T>(rows: T[], args: PageArgs, cursorOf: (node: T) => string): Connection<T>;
+export function toConnection<T>(rows: T[], args: PageArgs, cursorOf?: (node: T) => string): Connection<T> {
+  const cursor = cursorOf ?? ((node: T) => encodeCursor((node as { id: string }).id));
   const page = rows.slice(0, args.first);
-  const edges = page.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const edges = page.map((node) => ({ cursor: cursor(node), node }));
   return {
     edges,
     pageInfo: {

@@ -133,4 +133,55 @@ describe('reading shares', () => {
         .sharedWithMe.edges,
     ).toEqual([]);
   });
+
+  it('shareRecipients groups "Shared by me" per recipient, with counts per status', async () => {
+    const response = await server.gql<{
+      shareRecipients: { edges: { node: { recipientEmail: string; counts: Record<string, number> } }[] };
+    }>(
+      `{ shareRecipients { edges { cursor node { recipientEmail counts { pending active cancelled expired } latestExpiresAt } } } }`,
+      {},
+      { token: sharer.token },
+    );
+    expect(errorCodes(response)).toEqual([]);
+    const byEmail = new Map(
+      response.data!.shareRecipients.edges.map((edge) => [edge.node.recipientEmail, edge.node.counts]),
+    );
+    expect(byEmail.get(recipient.account.email)).toEqual({ pending: 2, active: 1, cancelled: 0, expired: 0 });
+    expect(byEmail.get('other3@example.com')).toEqual({ pending: 1, active: 0, cancelled: 0, expired: 0 });
+    const emails = response.data!.shareRecipients.edges.map((edge) => edge.node.recipientEmail);
+    expect(emails).toEqual([...emails].sort());
+    const second = await server.gql<{ shareRecipients: { edges: { node: { recipientEmail: string } }[] } }>(
+      `query ($after: String) { shareRecipients(first: 1, after: $after) { edges { node { recipientEmail } } } }`,
+      {
+        after: (
+          await server.gql<{ shareRecipients: { pageInfo: { endCursor: string } } }>(
+            `{ shareRecipients(first: 1) { pageInfo { endCursor } } }`,
+            {},
+            { token: sharer.token },
+          )
+        ).data!.shareRecipients.pageInfo.endCursor,
+      },
+      { token: sharer.token },
+    );
+    expect(second.data!.shareRecipients.edges.map((edge) => edge.node.recipientEmail)).toEqual([emails[1]]);
+  });
+
+  it('shareSharers groups "Shared with me" per sharer', async () => {
+    const response = await server.gql<{
+      shareSharers: { edges: { node: { sharer: { id: string; email: string }; counts: Record<string, number> } }[] };
+    }>(
+      `{ shareSharers { edges { node { sharer { id email } counts { pending active cancelled expired } } } } }`,
+      {},
+      {
+        token: recipient.token,
+      },
+    );
+    expect(errorCodes(response)).toEqual([]);
+    expect(response.data!.shareSharers.edges.map((edge) => edge.node)).toEqual([
+      {
+        sharer: { id: sharer.account.id, email: sharer.account.email },
+        counts: { pending: 2, active: 1, cancelled: 0, expired: 0 },
+      },
+    ]);
+  });
 });

@@ -1,6 +1,6 @@
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { Brackets, LessThanOrEqual, type SelectQueryBuilder } from 'typeorm';
-import type { Connection } from '../../common/connection';
+import { toConnection, type Connection } from '../../common/connection';
 import { AppError, ErrorCode, badInput, notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
 import { Role } from '../../common/roles';
@@ -39,17 +39,7 @@ export class ShareEventService {
     if (filter.shareId) await this.requireWatchable(ctx, filter.shareId);
     const after = await this.position(filter.after);
     const rows = await this.page(viewer, after ?? 0, filter.first + 1, filter.shareId);
-    const page = rows.slice(0, filter.first);
-    const edges = page.map((node) => ({ cursor: node.cursor, node }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > filter.first,
-        hasPreviousPage: after !== null && after > 0,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+    return toConnection(rows, filter, (event) => event.cursor);
   }
 
   /**

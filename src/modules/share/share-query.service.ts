@@ -1,11 +1,20 @@
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
-import { type Connection, decodeCursor, toConnection } from '../../common/connection';
+import {
+  type Connection,
+  decodeCursor,
+  decodeKeyCursor,
+  encodeCursor,
+  encodeKeyCursor,
+  toConnection,
+} from '../../common/connection';
+import { rawInstant } from '../../database/columns';
 import { notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
 import type { RequestContext } from '../../context/request-context';
 import type { Database } from '../../database/database';
 import { Share } from './share.entity';
-import type { SharedByMeArgs, SharedWithMeArgs } from './share.inputs';
+import { ShareStatus } from './share-lifecycle';
+import type { SharedByMeArgs, SharedWithMeArgs, ShareRecipientSummary, ShareSharerSummary } from './share.inputs';
 import { canWatch } from './share.policy';
 
 /** Reading shares: one by id, and the "Shared by me" / "Shared with me" lists, newest first. */
@@ -43,6 +52,75 @@ export class ShareQueryService {
         ),
       );
     return this.page(query, args);
+  }
+
+  /** "Shared by me", grouped: each recipient with counts per status and the latest live expiry. */
+  async recipients(ctx: RequestContext, args: SharedWithMeArgs): Promise<Connection<ShareRecipientSummary>> {
+    const query = this.db.manager
+      .createQueryBuilder(Share, 'share')
+      .where('share.sharerId = :viewerId', { viewerId: ctx.requireViewer().account.id });
+    if (args.after)
+      query.andWhere('share.recipientEmail > :after', { after: decodeKeyCursor('recipient', args.after) });
+    const rows = await this.summarize(query, 'recipientEmail', args);
+    return toConnection(
+      rows.map((row) => ({ recipientEmail: row.key, counts: row.counts, latestExpiresAt: row.latestExpiresAt })),
+      args,
+      (summary) => encodeKeyCursor('recipient', summary.recipientEmail),
+    );
+  }
+
+  /** "Shared with me", grouped: each sharer with counts per status and the latest live expiry. */
+  async sharers(ctx: RequestContext, args: SharedWithMeArgs): Promise<Connection<ShareSharerSummary>> {
+    const viewer = ctx.requireViewer();
+    const query = this.db.manager
+      .createQueryBuilder(Share, 'share')
+      .where(
+        new Brackets((who) =>
+          who
+            .where('share.recipientId = :viewerId', { viewerId: viewer.account.id })
+            .orWhere('share.recipientId IS NULL AND share.recipientEmail = :email', { email: viewer.account.email }),
+        ),
+      );
+    if (args.after) query.andWhere('share.sharerId > :after', { after: decodeCursor(args.after) });
+    const rows = await this.summarize(query, 'sharerId', args);
+    return toConnection(
+      rows.map((row) => ({ sharerId: row.key, counts: row.counts, latestExpiresAt: row.latestExpiresAt })),
+      args,
+      (summary) => encodeCursor(summary.sharerId),
+    );
+  }
+
+  /** One row per value of `key`: counts per status and the latest expiry of the live shares. */
+  private async summarize(
+    query: SelectQueryBuilder<Share>,
+    key: 'recipientEmail' | 'sharerId',
+    args: SharedWithMeArgs,
+  ) {
+    if (args.status?.length) query.andWhere('share.status IN (:...statuses)', { statuses: args.status });
+    const count = (status: ShareStatus) => `SUM(CASE WHEN share.status = '${status}' THEN 1 ELSE 0 END)`;
+    const rows = await query
+      .select(`share.${key}`, 'key')
+      .addSelect(count(ShareStatus.PENDING), 'pending')
+      .addSelect(count(ShareStatus.ACTIVE), 'active')
+      .addSelect(count(ShareStatus.CANCELLED), 'cancelled')
+      .addSelect(count(ShareStatus.EXPIRED), 'expired')
+      .addSelect(`MAX(CASE WHEN share.status IN ('PENDING', 'ACTIVE') THEN share.expiresAt END)`, 'latest')
+      .groupBy(`share.${key}`)
+      .orderBy(`share.${key}`, 'ASC')
+      .limit(args.first + 1)
+      .getRawMany<
+        Record<'key' | 'pending' | 'active' | 'cancelled' | 'expired', string> & { latest: Date | string | null }
+      >();
+    return rows.map((row) => ({
+      key: row.key,
+      counts: {
+        pending: Number(row.pending),
+        active: Number(row.active),
+        cancelled: Number(row.cancelled),
+        expired: Number(row.expired),
+      },
+      latestExpiresAt: rawInstant(row.latest),
+    }));
   }
 
   private async page(query: SelectQueryBuilder<Share>, args: SharedWithMeArgs): Promise<Connection<Share>> {

@@ -128,3 +128,41 @@ export class SharedByMeArgs extends SharedWithMeArgs {
   @Field(() => EmailScalar, { nullable: true, description: 'Only shares to this recipient.' })
   recipientEmail?: string | null;
 }
+
+@ObjectType({ description: 'How many shares are in each status.' })
+export class ShareCounts {
+  @Field(() => Int)
+  pending: number;
+
+  @Field(() => Int)
+  active: number;
+
+  @Field(() => Int)
+  cancelled: number;
+
+  @Field(() => Int)
+  expired: number;
+}
+
+@ObjectType({ description: 'One recipient of your shares, for the left list of "Shared by me".' })
+export class ShareRecipientSummary {
+  @Field()
+  recipientEmail: string;
+
+  @Field(() => ShareCounts)
+  counts: ShareCounts;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'The latest expiry among the live shares.' })
+  latestExpiresAt: Date | null;
+}
+
+@ObjectType({ description: 'One sharer of the shares you received, for the left list of "Shared with me".' })
+export class ShareSharerSummary {
+  sharerId: string;
+
+  @Field(() => ShareCounts)
+  counts: ShareCounts;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'The latest expiry among the live shares.' })
+  latestExpiresAt: Date | null;
+}

@@ -15,6 +15,8 @@ import {
   ShareCheck,
   ShareDevicesInput,
   ShareInvitation,
+  ShareRecipientSummary,
+  ShareSharerSummary,
   SharedByMeArgs,
   SharedWithMeArgs,
 } from './share.inputs';
@@ -22,6 +24,8 @@ import type { ShareQueryService } from './share-query.service';
 import type { ShareService } from './share.service';
 
 const ShareConnection = ConnectionType(Share);
+const ShareRecipientConnection = ConnectionType(ShareRecipientSummary);
+const ShareSharerConnection = ConnectionType(ShareSharerSummary);
 
 @Resolver(() => Share)
 export class ShareResolver {
@@ -52,6 +56,23 @@ export class ShareResolver {
   })
   canShareDevices(@Ctx() ctx: RequestContext, @Arg('input') input: ShareDevicesInput): Promise<ShareCheck> {
     return this.shareService.check(ctx, input);
+  }
+
+  @Query(() => ShareRecipientConnection, {
+    description: '"Shared by me", one entry per recipient (by e-mail): counts per status and the latest expiry.',
+  })
+  shareRecipients(
+    @Ctx() ctx: RequestContext,
+    @Args() args: SharedWithMeArgs,
+  ): Promise<Connection<ShareRecipientSummary>> {
+    return this.shareQueryService.recipients(ctx, args);
+  }
+
+  @Query(() => ShareSharerConnection, {
+    description: '"Shared with me", one entry per sharer: counts per status and the latest expiry.',
+  })
+  shareSharers(@Ctx() ctx: RequestContext, @Args() args: SharedWithMeArgs): Promise<Connection<ShareSharerSummary>> {
+    return this.shareQueryService.sharers(ctx, args);
   }
 
   @Mutation(() => ShareInvitation, {
@@ -158,6 +179,14 @@ export class ShareResolver {
   @FieldResolver(() => [SharedDevice], { description: 'Every device ever in the share, with its own status.' })
   devices(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<SharedDevice[]> {
     return ctx.loaders.sharedDevicesOfShare.load(share.id);
+  }
+}
+
+@Resolver(() => ShareSharerSummary)
+export class ShareSharerSummaryResolver {
+  @FieldResolver(() => Account)
+  sharer(@Root() summary: ShareSharerSummary, @Ctx() ctx: RequestContext): Promise<Account> {
+    return ctx.loaders.account.load(summary.sharerId);
   }
 }
 
