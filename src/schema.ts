@@ -7,6 +7,7 @@ import { AuditResolver } from './modules/audit/audit.resolver';
 import { DeviceOperationResolver, NotificationPolicyResolver } from './modules/device/device-operation.resolver';
 import { DeviceGroupResolver, DeviceResolver } from './modules/device/device.resolver';
 import { EnterpriseResolver, MembershipResolver } from './modules/enterprise/enterprise.resolver';
+import { ShareDeviceResolver } from './modules/share/share-device.resolver';
 import { ShareEventResolver } from './modules/share/share-event.resolver';
 import { SharedDeviceResolver, ShareResolver, ShareSharerSummaryResolver } from './modules/share/share.resolver';
 
@@ -20,6 +21,7 @@ export const resolvers = [
   ShareResolver,
   SharedDeviceResolver,
   ShareSharerSummaryResolver,
+  ShareDeviceResolver,
   ShareEventResolver,
   DeviceOperationResolver,
   NotificationPolicyResolver,

@@ -103,6 +103,7 @@ export function createLoaders(manager: EntityManager, viewer: () => Viewer | nul
     grants: grantsOf(manager, viewer),
     sharePartner: sharePartnerOf(manager, viewer),
     sharedDevicesOfShare: byForeignKey(manager, SharedDevice, 'shareId'),
+    sharedDevicesOfDevice: byForeignKey(manager, SharedDevice, 'deviceId'),
     devicesOfPolicy: byForeignKey(manager, NotificationPolicyDevice, 'policyId'),
     account: byId(manager, Account, 'Account'),
     enterprise: byId(manager, Enterprise, 'Enterprise'),

@@ -184,4 +184,52 @@ describe('reading shares', () => {
       },
     ]);
   });
+
+  it("shareGraph lists the enterprise's device → recipient edges for its ADMINs; others get FORBIDDEN or NOT_FOUND", async () => {
+    const graph = `query ($e: ID, $status: [SharedDeviceStatus!]) {
+      shareGraph(enterpriseId: $e, status: $status) {
+        edges { node { status degraded effectivePermissions device { id } share { id recipientEmail permissions expiresAt } } }
+      }
+    }`;
+    const [{ id: enterpriseId }] = await server.app.db.dataSource.query(
+      `SELECT "enterpriseId" AS id FROM membership WHERE "accountId" = '${sharer.account.id}'`,
+    );
+    const response = await server.gql<{
+      shareGraph: { edges: { node: { status: string; share: { id: string; recipientEmail: string } } }[] };
+    }>(graph, { e: enterpriseId }, { token: sharer.token });
+    expect(errorCodes(response)).toEqual([]);
+    expect(response.data!.shareGraph.edges.map((edge) => edge.node.share.id)).toEqual([...shareIds].reverse());
+    const active = await server.gql<{ shareGraph: { edges: { node: { share: { id: string } } }[] } }>(
+      graph,
+      { e: enterpriseId, status: ['ACTIVE'] },
+      { token: sharer.token },
+    );
+    expect(active.data!.shareGraph.edges.map((edge) => edge.node.share.id)).toEqual([shareIds[0]]);
+    expect(errorCodes(await server.gql(graph, { e: enterpriseId }, { token: stranger.token }))).toEqual(['NOT_FOUND']);
+  });
+
+  it('device.shares shows the owner ADMIN who it is shared with; device.myAccess says what the viewer may do', async () => {
+    const [{ deviceId }] = await server.app.db.dataSource.query(
+      `SELECT "deviceId" FROM shared_device WHERE "shareId" = '${shareIds[0]}'`,
+    );
+    const query = `query ($id: ID!) { device(id: $id) { shares { id recipientEmail } myAccess { role permissions share { id } } } }`;
+    const owner = await server.gql<{
+      device: { shares: { id: string }[]; myAccess: { role: string; permissions: string[]; share: null } };
+    }>(query, { id: deviceId }, { token: sharer.token });
+    expect(owner.data!.device.shares.map((share) => share.id)).toEqual([shareIds[0]]);
+    expect(owner.data!.device.myAccess).toEqual({
+      role: 'ADMIN',
+      permissions: ['MONITOR', 'CONFIGURE', 'CONTROL', 'FIRMWARE', 'LICENSE', 'REPORTS', 'NOTIFICATIONS'],
+      share: null,
+    });
+    const received = await server.gql<{
+      device: { shares: unknown[]; myAccess: { role: null; permissions: string[]; share: { id: string } } };
+    }>(query, { id: deviceId }, { token: recipient.token });
+    expect(received.data!.device.shares).toEqual([]);
+    expect(received.data!.device.myAccess).toEqual({
+      role: null,
+      permissions: ['MONITOR'],
+      share: { id: shareIds[0] },
+    });
+  });
 });

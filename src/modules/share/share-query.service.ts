@@ -12,9 +12,16 @@ import { notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
 import type { RequestContext } from '../../context/request-context';
 import type { Database } from '../../database/database';
-import { Share } from './share.entity';
+import { ADMINS, requireRole } from '../enterprise/enterprise.policy';
+import { Share, SharedDevice } from './share.entity';
 import { ShareStatus } from './share-lifecycle';
-import type { SharedByMeArgs, SharedWithMeArgs, ShareRecipientSummary, ShareSharerSummary } from './share.inputs';
+import type {
+  SharedByMeArgs,
+  SharedWithMeArgs,
+  ShareGraphArgs,
+  ShareRecipientSummary,
+  ShareSharerSummary,
+} from './share.inputs';
 import { canWatch } from './share.policy';
 
 /** Reading shares: one by id, and the "Shared by me" / "Shared with me" lists, newest first. */
@@ -52,6 +59,21 @@ export class ShareQueryService {
         ),
       );
     return this.page(query, args);
+  }
+
+  /** Every device → recipient edge of an enterprise's shares, newest first (its ADMINs). */
+  async graph(ctx: RequestContext, args: ShareGraphArgs): Promise<Connection<SharedDevice>> {
+    const enterpriseId = args.enterpriseId ?? ctx.actingEnterpriseId();
+    requireRole(ctx, enterpriseId, ADMINS, 'see the share graph');
+    const query = this.db.manager
+      .createQueryBuilder(SharedDevice, 'edge')
+      .innerJoin(Share, 'share', 'share.id = edge.shareId')
+      .where('share.enterpriseId = :enterpriseId', { enterpriseId })
+      .orderBy('edge.id', 'DESC')
+      .take(args.first + 1);
+    if (args.status?.length) query.andWhere('edge.status IN (:...statuses)', { statuses: args.status });
+    if (args.after) query.andWhere('edge.id < :after', { after: decodeCursor(args.after) });
+    return toConnection(await query.getMany(), args);
   }
 
   /** "Shared by me", grouped: each recipient with counts per status and the latest live expiry. */

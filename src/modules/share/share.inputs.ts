@@ -2,8 +2,9 @@ import { ArrayMaxSize, ArrayMinSize, Max, MaxLength, Min } from 'class-validator
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { PageArgs } from '../../common/connection';
-import { ShareStatus } from './share-lifecycle';
+import { SharedDeviceStatus, ShareStatus } from './share-lifecycle';
 import { EmailScalar } from '../../common/email.scalar';
+import { Role } from '../../common/roles';
 import { DisplayName } from '../../common/validation';
 import { Permission } from './share-permissions';
 import { Share } from './share.entity';
@@ -165,4 +166,25 @@ export class ShareSharerSummary {
 
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'The latest expiry among the live shares.' })
   latestExpiresAt: Date | null;
+}
+
+@ArgsType()
+export class ShareGraphArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'Defaults to the acting enterprise.' })
+  enterpriseId?: string | null;
+
+  @Field(() => [SharedDeviceStatus], { nullable: true, description: 'Only edges in these statuses.' })
+  status?: SharedDeviceStatus[] | null;
+}
+
+@ObjectType({ description: 'What the viewer may do with a device, and why.' })
+export class DeviceAccess {
+  @Field(() => Role, { nullable: true, description: 'Your role in the owning enterprise, if a member.' })
+  role: Role | null;
+
+  @Field(() => [Permission], { description: "What you may do with it now, the device's plan included." })
+  permissions: Permission[];
+
+  @Field(() => Share, { nullable: true, description: 'The ACTIVE share it reached you through, if not yours.' })
+  share: Share | null;
 }

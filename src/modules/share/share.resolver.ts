@@ -14,6 +14,7 @@ import {
   ExtendShareInput,
   ShareCheck,
   ShareDevicesInput,
+  ShareGraphArgs,
   ShareInvitation,
   ShareRecipientSummary,
   ShareSharerSummary,
@@ -25,6 +26,7 @@ import type { ShareService } from './share.service';
 
 const ShareConnection = ConnectionType(Share);
 const ShareRecipientConnection = ConnectionType(ShareRecipientSummary);
+const SharedDeviceConnection = ConnectionType(SharedDevice);
 const ShareSharerConnection = ConnectionType(ShareSharerSummary);
 
 @Resolver(() => Share)
@@ -56,6 +58,13 @@ export class ShareResolver {
   })
   canShareDevices(@Ctx() ctx: RequestContext, @Arg('input') input: ShareDevicesInput): Promise<ShareCheck> {
     return this.shareService.check(ctx, input);
+  }
+
+  @Query(() => SharedDeviceConnection, {
+    description: "Every device → recipient edge of an enterprise's shares (its ADMINs), newest first: for graph views.",
+  })
+  shareGraph(@Ctx() ctx: RequestContext, @Args() args: ShareGraphArgs): Promise<Connection<SharedDevice>> {
+    return this.shareQueryService.graph(ctx, args);
   }
 
   @Query(() => ShareRecipientConnection, {
@@ -199,6 +208,22 @@ export class SharedDeviceResolver {
       ctx.loaders.device.load(sharedDevice.deviceId).catch(() => null),
     ]);
     return device ? effectivePermissions(share.permissions, device.plan) : [];
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: "Whether the device's plan takes away some of the granted permissions.",
+  })
+  async degraded(@Root() sharedDevice: SharedDevice, @Ctx() ctx: RequestContext): Promise<boolean> {
+    const [share, device] = await Promise.all([
+      ctx.loaders.share.load(sharedDevice.shareId),
+      ctx.loaders.device.load(sharedDevice.deviceId).catch(() => null),
+    ]);
+    return device !== null && isLive(sharedDevice.status) && isDegraded(share.permissions, device.plan);
+  }
+
+  @FieldResolver(() => Share, { description: 'The share it belongs to (recipient, permissions, expiry).' })
+  share(@Root() sharedDevice: SharedDevice, @Ctx() ctx: RequestContext): Promise<Share> {
+    return ctx.loaders.share.load(sharedDevice.shareId);
   }
 
   @FieldResolver(() => Device, { nullable: true, description: 'Null once deleted or when the viewer may not see it.' })

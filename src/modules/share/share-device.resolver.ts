@@ -1,0 +1,57 @@
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Role } from '../../common/roles';
+import type { RequestContext } from '../../context/request-context';
+import { Device } from '../device/device.entity';
+import { sharedPermissions } from '../device/device.policy';
+import { SharedDeviceStatus, ShareStatus } from './share-lifecycle';
+import { effectivePermissions, Permission } from './share-permissions';
+import { Share } from './share.entity';
+import { DeviceAccess } from './share.inputs';
+
+/** The sharing side of a device: who it is shared with, and what the viewer may do with it. */
+@Resolver(() => Device)
+export class ShareDeviceResolver {
+  @FieldResolver(() => [Share], {
+    description: "Who it is shared with: every share of it for the owner's ADMINs, your own shares of it otherwise.",
+  })
+  async shares(
+    @Root() device: Device,
+    @Ctx() ctx: RequestContext,
+    @Arg('status', () => [ShareStatus], { nullable: true }) status?: ShareStatus[] | null,
+  ): Promise<Share[]> {
+    const viewer = ctx.requireViewer();
+    const rows = await ctx.loaders.sharedDevicesOfDevice.load(device.id);
+    const shares = await Promise.all(
+      [...new Set(rows.map((row) => row.shareId))].map((id) => ctx.loaders.share.load(id)),
+    );
+    const ownerAdmin = ctx.roleIn(device.enterpriseId) === Role.ADMIN;
+    return shares.filter(
+      (share) =>
+        (ownerAdmin || share.sharerId === viewer.account.id) && (!status?.length || status.includes(share.status)),
+    );
+  }
+
+  @FieldResolver(() => DeviceAccess, { description: 'Your role, permissions and share for this device.' })
+  async myAccess(@Root() device: Device, @Ctx() ctx: RequestContext): Promise<DeviceAccess> {
+    const viewer = ctx.requireViewer();
+    const role = ctx.roleIn(device.enterpriseId) ?? null;
+    if (role) {
+      const permissions =
+        role === Role.VIEWER ? [Permission.MONITOR] : effectivePermissions(Object.values(Permission), device.plan);
+      return { role, permissions, share: null };
+    }
+    const rows = await ctx.loaders.sharedDevicesOfDevice.load(device.id);
+    const shares = await Promise.all(
+      rows.filter((row) => row.status === SharedDeviceStatus.ACTIVE).map((row) => ctx.loaders.share.load(row.shareId)),
+    );
+    const share =
+      shares.find(
+        (candidate) =>
+          candidate.status === ShareStatus.ACTIVE &&
+          candidate.recipientId === viewer.account.id &&
+          candidate.receivingEnterpriseId !== null &&
+          viewer.roles.has(candidate.receivingEnterpriseId),
+      ) ?? null;
+    return { role: null, permissions: await sharedPermissions(ctx, device), share };
+  }
+}
