@@ -9,6 +9,7 @@ import express, { type ErrorRequestHandler, type Request } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { ContainerType } from 'type-graphql';
+import type { Logger as QueryLogger } from 'typeorm';
 import { systemClock, type Clock } from './common/clock';
 import { ErrorCode } from './common/errors';
 import type { Config } from './config';
@@ -50,6 +51,8 @@ export interface AppOptions {
   /** Defaults to the system clock; tests pass one they can move. */
   clock?: Clock;
   logger?: Logger;
+  /** Sees every SQL statement (tests count them; see test/e2e/statement-count.e2e.test.ts). */
+  queryLogger?: QueryLogger;
 }
 
 /** A running devshare server. */
@@ -137,9 +140,13 @@ const requestIdOf = (req: Request): string => {
 };
 
 /** Creates, migrates and (on first start, if enabled) seeds the database, then serves. */
-export async function createApp({ config, clock = systemClock, logger }: AppOptions): Promise<App> {
+export async function createApp({ config, clock = systemClock, logger, queryLogger }: AppOptions): Promise<App> {
   const log = logger ?? createLogger(config.logLevel, config.nodeEnv);
-  const dataSource = createDataSource({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
+  const dataSource = createDataSource({
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    logger: queryLogger,
+  });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });

@@ -14,6 +14,13 @@ import { Enterprise } from '../modules/enterprise/enterprise.entity';
 import { Membership } from '../modules/enterprise/membership.entity';
 
 /**
+ * Loads are collected until the current turn of the event loop is over (setImmediate), not only
+ * the current tick: a query's resolvers reach their loaders over many microtasks, and one batch
+ * per kind of object keeps the number of statements bounded by the query's depth.
+ */
+const BATCHING = { batchScheduleFn: (dispatch: () => void) => setImmediate(dispatch) };
+
+/**
  * One loader per entity by primary key. Results come back in key order; a key with no row gets
  * a NOT_FOUND error of its own, as DataLoader expects, instead of failing the whole batch.
  */
@@ -27,7 +34,7 @@ function byId<T extends ObjectLiteral & { id: string }>(
     const rows = wellFormed.length ? await manager.getRepository(entity).findBy({ id: In(wellFormed) } as never) : [];
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? notFound(label));
-  });
+  }, BATCHING);
 }
 
 /** All rows sharing a foreign key, e.g. every membership of an enterprise, in id order. */
@@ -43,7 +50,7 @@ function byForeignKey<T extends ObjectLiteral & { id: string }>(
     const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
     for (const row of rows) grouped.get(row[column] as string)?.push(row);
     return keys.map((key) => grouped.get(key)!);
-  });
+  }, BATCHING);
 }
 
 /**
@@ -72,7 +79,7 @@ function grantsOf(manager: EntityManager, viewer: () => Viewer | null): DataLoad
       }
     }
     return deviceIds.map((id) => [...granted.get(id)!]);
-  });
+  }, BATCHING);
 }
 
 /** Per account, whether it and the viewer are the two parties of some share (either way round). */
@@ -92,7 +99,7 @@ function sharePartnerOf(manager: EntityManager, viewer: () => Viewer | null): Da
       for (const row of rows) partners.add(row.sharerId === viewerId ? row.recipientId : row.sharerId);
     }
     return accountIds.map((id) => partners.has(id));
-  });
+  }, BATCHING);
 }
 
 /** The DataLoaders of one request (or of one subscription event): never shared beyond it. */

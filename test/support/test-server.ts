@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FormattedExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import type { Logger } from 'pino';
+import type { Logger as QueryLogger } from 'typeorm';
 import WebSocket from 'ws';
 import { createApp, type App } from '../../src/app';
 import type { Clock } from '../../src/common/clock';
@@ -49,7 +50,7 @@ let accounts = 0;
 
 /** Starts the real app on an ephemeral port with a fresh database. */
 export async function startTestServer(
-  options: { clock?: Clock; config?: Partial<Config>; logger?: Logger } = {},
+  options: { clock?: Clock; config?: Partial<Config>; logger?: Logger; queryLogger?: QueryLogger } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const config: Config = {
@@ -77,6 +78,7 @@ export async function startTestServer(
     config,
     clock: options.clock,
     logger: options.logger ?? createLogger(config.logLevel, 'test'),
+    queryLogger: options.queryLogger,
   });
   const clients: Client[] = [];
 
