@@ -18,10 +18,9 @@ export const PUBLISHED_COUNTER = 'share_event_published';
  * from the recorded position. Share changes wake it at once.
  */
 export function createShareEventPublisher(db: Database, bus: ShareEventBus, clock: Clock, log: Logger) {
-  let position: number | undefined;
-
   async function publishPending(): Promise<Date | null> {
-    position ??= Number((await db.manager.findOneBy(Counter, { name: PUBLISHED_COUNTER }))?.value ?? 0);
+    // Read every run, never cached: what counts is the position on record, as after a crash.
+    let position = Number((await db.manager.findOneBy(Counter, { name: PUBLISHED_COUNTER }))?.value ?? 0);
     for (;;) {
       const events: ShareEvent[] = await db.manager.find(ShareEvent, {
         where: { cursor: MoreThan(String(position)) },
