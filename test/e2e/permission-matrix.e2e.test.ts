@@ -1,0 +1,344 @@
+import { ManualClock } from '../support/manual-clock';
+import {
+  errorCodes,
+  startTestServer,
+  type GraphQLResponse,
+  type Session,
+  type TestServer,
+} from '../support/test-server';
+
+/**
+ * SPEC §4 as one table: every viewer × every field, and what the viewer gets — the value, null
+ * with FORBIDDEN at that path, NOT_FOUND (as if the object did not exist), or UNAUTHENTICATED.
+ */
+type Outcome = 'value' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNAUTHENTICATED';
+const VIEWERS = [
+  'ownerAdmin',
+  'ownerOperator',
+  'ownerViewer',
+  'recipientMonitor',
+  'recipientConfigure',
+  'recipientCancelled',
+  'recipientExpired',
+  'stranger',
+  'anonymous',
+] as const;
+type ViewerName = (typeof VIEWERS)[number];
+
+interface Ids {
+  deviceId: string;
+  enterpriseId: string;
+  monitorShareId: string;
+}
+
+interface Row {
+  field: string;
+  query: (ids: Ids) => string;
+  /** Where the field sits in the response data. */
+  path: (string | number)[];
+  expect: Record<ViewerName, Outcome>;
+}
+
+const GONE = {
+  recipientCancelled: 'NOT_FOUND',
+  recipientExpired: 'NOT_FOUND',
+  stranger: 'NOT_FOUND',
+  anonymous: 'UNAUTHENTICATED',
+} as const;
+
+const TABLE: Row[] = [
+  {
+    field: 'Device.name (identity)',
+    query: ({ deviceId }) => `{ device(id: "${deviceId}") { name } }`,
+    path: ['device', 'name'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'value',
+      recipientMonitor: 'value',
+      recipientConfigure: 'value',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Device.status (MONITOR)',
+    query: ({ deviceId }) => `{ device(id: "${deviceId}") { status } }`,
+    path: ['device', 'status'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'value',
+      recipientMonitor: 'value',
+      recipientConfigure: 'FORBIDDEN',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Device.firmwareVersion (MONITOR)',
+    query: ({ deviceId }) => `{ device(id: "${deviceId}") { firmwareVersion } }`,
+    path: ['device', 'firmwareVersion'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'value',
+      recipientMonitor: 'value',
+      recipientConfigure: 'FORBIDDEN',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Device.configuration (owner ADMIN/OPERATOR, CONFIGURE)',
+    query: ({ deviceId }) => `{ device(id: "${deviceId}") { configuration } }`,
+    path: ['device', 'configuration'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'FORBIDDEN',
+      recipientMonitor: 'FORBIDDEN',
+      recipientConfigure: 'value',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Device.group (owner members)',
+    query: ({ deviceId }) => `{ device(id: "${deviceId}") { group { name } } }`,
+    path: ['device', 'group'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'value',
+      recipientMonitor: 'FORBIDDEN',
+      recipientConfigure: 'FORBIDDEN',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Enterprise.name (members, other party)',
+    query: ({ deviceId }) => `{ device(id: "${deviceId}") { enterprise { name } } }`,
+    path: ['device', 'enterprise', 'name'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'value',
+      recipientMonitor: 'value',
+      recipientConfigure: 'value',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Enterprise.settings (members)',
+    query: ({ deviceId }) => `{ device(id: "${deviceId}") { enterprise { settings { operatorsCanShare } } } }`,
+    path: ['device', 'enterprise', 'settings'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'value',
+      recipientMonitor: 'FORBIDDEN',
+      recipientConfigure: 'FORBIDDEN',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Enterprise.members (members)',
+    query: ({ deviceId }) => `{ device(id: "${deviceId}") { enterprise { members { role } } } }`,
+    path: ['device', 'enterprise', 'members'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'value',
+      recipientMonitor: 'FORBIDDEN',
+      recipientConfigure: 'FORBIDDEN',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Enterprise (its own query: members only)',
+    query: ({ enterpriseId }) => `{ enterprise(id: "${enterpriseId}") { name } }`,
+    path: ['enterprise', 'name'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'value',
+      recipientMonitor: 'NOT_FOUND',
+      recipientConfigure: 'NOT_FOUND',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Share (sharer, ADMINs of its enterprise, recipient)',
+    query: ({ monitorShareId }) => `{ share(id: "${monitorShareId}") { status } }`,
+    path: ['share', 'status'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'NOT_FOUND',
+      ownerViewer: 'NOT_FOUND',
+      recipientMonitor: 'value',
+      recipientConfigure: 'NOT_FOUND',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Account.email of the other party of a share',
+    query: ({ monitorShareId }) => `{ share(id: "${monitorShareId}") { sharer { email } } }`,
+    path: ['share', 'sharer', 'email'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'NOT_FOUND',
+      ownerViewer: 'NOT_FOUND',
+      recipientMonitor: 'value',
+      recipientConfigure: 'NOT_FOUND',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Account.email of a fellow member',
+    query: ({ enterpriseId }) => `{ enterprise(id: "${enterpriseId}") { members { account { email } } } }`,
+    path: ['enterprise', 'members', 0, 'account', 'email'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'value',
+      recipientMonitor: 'NOT_FOUND',
+      recipientConfigure: 'NOT_FOUND',
+      ...GONE,
+    },
+  },
+  {
+    field: "Account.memberships (the account itself): the ADMIN's, read by each member",
+    query: ({ enterpriseId }) =>
+      `{ enterprise(id: "${enterpriseId}") { members { account { memberships { role } } } } }`,
+    path: ['enterprise', 'members', 0, 'account', 'memberships'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'FORBIDDEN',
+      ownerViewer: 'FORBIDDEN',
+      recipientMonitor: 'NOT_FOUND',
+      recipientConfigure: 'NOT_FOUND',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Audit events of the enterprise (its ADMINs)',
+    query: ({ enterpriseId }) => `{ auditLog(enterpriseId: "${enterpriseId}") { edges { cursor } } }`,
+    path: ['auditLog'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'FORBIDDEN',
+      ownerViewer: 'FORBIDDEN',
+      recipientMonitor: 'NOT_FOUND',
+      recipientConfigure: 'NOT_FOUND',
+      ...GONE,
+    },
+  },
+];
+
+function valueAt(data: unknown, path: (string | number)[]): unknown {
+  return path.reduce<unknown>((node, key) => (node == null ? node : (node as Record<string, unknown>)[key]), data);
+}
+
+describe('who sees what (SPEC §4): the permission matrix', () => {
+  const clock = new ManualClock('2026-11-24T12:00:00Z');
+  let server: TestServer;
+  const sessions = {} as Record<ViewerName, Session | undefined>;
+  let ids: Ids;
+
+  beforeAll(async () => {
+    server = await startTestServer({ clock, config: { jwtTtlSeconds: 365 * 24 * 3600 } });
+    const gql = async <T>(query: string, variables: Record<string, unknown>, token?: string) => {
+      const response = await server.gql<T>(query, variables, { token });
+      expect(errorCodes(response)).toEqual([]);
+      return response.data!;
+    };
+    for (const name of VIEWERS) if (name !== 'anonymous') sessions[name] = await server.signUp(name);
+    const admin = sessions.ownerAdmin!;
+    const { createEnterprise } = await gql<{ createEnterprise: { id: string } }>(
+      `mutation { createEnterprise(input: { name: "Owner", dataCenter: EU }) { id } }`,
+      {},
+      admin.token,
+    );
+    for (const [name, role] of [
+      ['ownerOperator', 'OPERATOR'],
+      ['ownerViewer', 'VIEWER'],
+    ] as const) {
+      await gql(
+        `mutation ($input: AddMemberInput!) { addMember(input: $input) { role } }`,
+        {
+          input: { enterpriseId: createEnterprise.id, email: sessions[name]!.account.email, role },
+        },
+        admin.token,
+      );
+    }
+    const { createDeviceGroup } = await gql<{ createDeviceGroup: { id: string } }>(
+      `mutation { createDeviceGroup(input: { name: "Rack" }) { id } }`,
+      {},
+      admin.token,
+    );
+    const { registerDevice } = await gql<{ registerDevice: { id: string } }>(
+      `mutation ($g: ID) { registerDevice(input: { serialNumber: "MATRIX-1", name: "UPS", model: "M", plan: STANDARD, groupId: $g, firmwareVersion: "1.0" }) { id } }`,
+      { g: createDeviceGroup.id },
+      admin.token,
+    );
+    const shareTo = async (name: ViewerName, permissions: string[], expiresAt?: string) => {
+      const recipient = sessions[name]!;
+      await gql(
+        `mutation { createEnterprise(input: { name: "Receiving", dataCenter: EU }) { id } }`,
+        {},
+        recipient.token,
+      );
+      const { shareDevices } = await gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
+        `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
+        { input: { deviceIds: [registerDevice.id], recipientEmail: recipient.account.email, permissions, expiresAt } },
+        admin.token,
+      );
+      await gql(
+        `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
+        {
+          input: { token: new URL(shareDevices.shareLink).searchParams.get('token') },
+        },
+        recipient.token,
+      );
+      return shareDevices.share.id;
+    };
+    const monitorShareId = await shareTo('recipientMonitor', ['MONITOR']);
+    await shareTo('recipientConfigure', ['CONFIGURE']);
+    const cancelled = await shareTo('recipientCancelled', ['MONITOR', 'CONFIGURE']);
+    await gql(`mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`, { id: cancelled }, admin.token);
+    const expiring = await shareTo('recipientExpired', ['MONITOR', 'CONFIGURE'], '2026-11-25T12:00:00.000Z');
+    clock.advance(25 * 3600 * 1000);
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline) {
+      const [{ status }] = await server.app.db.dataSource.query(`SELECT status FROM share WHERE id = '${expiring}'`);
+      if (status === 'EXPIRED') break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    ids = { deviceId: registerDevice.id, enterpriseId: createEnterprise.id, monitorShareId };
+  });
+  afterAll(() => server.close());
+
+  const cases = TABLE.flatMap((row) => VIEWERS.map((viewer) => [row.field, viewer, row.expect[viewer], row] as const));
+
+  it.each(cases)('%s — %s gets %s', async (_field, viewer, outcome, row) => {
+    const response: GraphQLResponse = await server.gql(row.query(ids), {}, { token: sessions[viewer]?.token });
+    const codes = errorCodes(response);
+    switch (outcome) {
+      case 'value': {
+        // Only this field's path counts: sibling objects may hold fields of their own rules.
+        const atPath = (response.errors ?? []).filter(
+          (error) => JSON.stringify(error.path) === JSON.stringify(row.path),
+        );
+        expect(atPath).toEqual([]);
+        expect(codes.every((code) => code === 'FORBIDDEN')).toBe(true);
+        expect(valueAt(response.data, row.path)).not.toBeNull();
+        break;
+      }
+      case 'FORBIDDEN':
+        expect(valueAt(response.data, row.path) ?? null).toBeNull();
+        expect(response.errors).toEqual(
+          expect.arrayContaining([expect.objectContaining({ path: row.path, extensions: { code: 'FORBIDDEN' } })]),
+        );
+        break;
+      default:
+        expect(codes).toEqual([outcome]);
+    }
+  });
+});
