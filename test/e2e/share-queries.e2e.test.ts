@@ -98,7 +98,24 @@ describe('reading shares', () => {
   it('sharedByMe pages with keyset cursors: nothing skipped or repeated while shares are added', async () => {
     const seen: string[] = [];
     let after: string | null = null;
+    let pages = 0;
+    let lateShareId = '';
     do {
+      if (pages++ === 1) {
+        // A share made between two pages comes first in a fresh listing, not in the next page.
+        const device = await server.gql<{ registerDevice: { id: string } }>(
+          `mutation { registerDevice(input: { serialNumber: "Q-LATE", name: "UPS", model: "M", plan: STANDARD }) { id } }`,
+          {},
+          { token: sharer.token },
+        );
+        const late = await server.gql<{ shareDevices: { share: { id: string } } }>(
+          `mutation ($id: ID!) { shareDevices(input: { deviceIds: [$id], recipientEmail: "late@example.com", permissions: [MONITOR] }) { share { id } } }`,
+          { id: device.data!.registerDevice.id },
+          { token: sharer.token },
+        );
+        expect(errorCodes(late)).toEqual([]);
+        lateShareId = late.data!.shareDevices.share.id;
+      }
       const page: {
         data?: {
           sharedByMe: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
@@ -108,6 +125,7 @@ describe('reading shares', () => {
       after = page.data!.sharedByMe.pageInfo.hasNextPage ? page.data!.sharedByMe.pageInfo.endCursor : null;
     } while (after);
     expect(seen).toEqual([...shareIds].reverse());
+    shareIds.push(lateShareId);
   });
 
   it('sharedWithMe lists what was sent to the viewer: accepted, and pending for its e-mail', async () => {
