@@ -1,4 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../common/errors';
 import { isId, newId } from '../../common/ids';
 import { Role } from '../../common/roles';
@@ -172,16 +173,10 @@ export class ShareService {
     const now = ctx.clock.now();
     const share = await this.commit(async (manager) => {
       const locked = await this.lockManaged(manager, ctx, shareId, ShareAction.RESEND_INVITATION);
-      Object.assign(locked, {
+      await this.update(manager, locked, {
         codeNonce: ShareInvitations.newNonce(),
         codeFailures: 0,
         invitationExpiresAt: invitationDeadline(now, locked.expiresAt),
-        updatedAt: now,
-      });
-      await manager.update(Share, locked.id, {
-        codeNonce: locked.codeNonce,
-        codeFailures: 0,
-        invitationExpiresAt: locked.invitationExpiresAt,
         updatedAt: now,
       });
       await this.audit.record(ctx, manager, {
@@ -225,14 +220,7 @@ export class ShareService {
         }
         const receivingEnterpriseId = await this.receivingEnterprise(manager, ctx, share, input);
         const previous = share.status;
-        Object.assign(share, {
-          status: next,
-          recipientId: viewer.account.id,
-          receivingEnterpriseId,
-          acceptedAt: now,
-          updatedAt: now,
-        });
-        await manager.update(Share, share.id, {
+        await this.update(manager, share, {
           status: next,
           recipientId: viewer.account.id,
           receivingEnterpriseId,
@@ -326,8 +314,7 @@ export class ShareService {
       const problem = expiryProblem(expiresAt, now);
       if (problem) throw badInput(problem);
       const previousExpiry = share.expiresAt;
-      Object.assign(share, { expiresAt, expiryWarnedAt: null });
-      await manager.update(Share, share.id, { expiresAt, expiryWarnedAt: null });
+      await this.update(manager, share, { expiresAt, expiryWarnedAt: null });
       await this.touch(manager, share, now);
       const deviceIds = await this.liveDeviceIds(manager, share.id);
       await this.recordChange(manager, ctx, share, ShareEventType.EXTENDED, share.status, deviceIds, 'share.extended', {
@@ -432,9 +419,14 @@ export class ShareService {
     if (next === ShareStatus.CANCELLED) await this.noticeEnd(manager, share, now);
   }
 
-  private async touch(manager: EntityManager, share: Share, now: Date): Promise<void> {
-    share.updatedAt = now;
-    await manager.update(Share, share.id, { updatedAt: now });
+  private touch(manager: EntityManager, share: Share, now: Date): Promise<void> {
+    return this.update(manager, share, { updatedAt: now });
+  }
+
+  /** Writes `changes` to the share's row and to the loaded share, so both stay alike. */
+  private async update(manager: EntityManager, share: Share, changes: Partial<Share>): Promise<void> {
+    Object.assign(share, changes);
+    await manager.update(Share, share.id, changes as QueryDeepPartialEntity<Share>);
   }
 
   /**
@@ -499,8 +491,7 @@ export class ShareService {
     if (!share) return;
     if (kind === 'warn') {
       if (!isLiveStatus(share.status) || share.expiryWarnedAt || !share.expiresAt) return;
-      share.expiryWarnedAt = now;
-      await manager.update(Share, share.id, { expiryWarnedAt: now });
+      await this.update(manager, share, { expiryWarnedAt: now });
       const deviceIds = await this.liveDeviceIds(manager, share.id);
       await this.recordChange(
         manager,
@@ -549,8 +540,7 @@ export class ShareService {
 
   private async setStatus(manager: EntityManager, share: Share, status: ShareStatus, now: Date): Promise<void> {
     const ended = status === ShareStatus.CANCELLED || status === ShareStatus.EXPIRED;
-    Object.assign(share, { status, updatedAt: now, endedAt: ended ? now : share.endedAt });
-    await manager.update(Share, share.id, { status, updatedAt: now, endedAt: share.endedAt });
+    await this.update(manager, share, { status, updatedAt: now, endedAt: ended ? now : share.endedAt });
   }
 
   /** A cancelled share is news for the recipient; an expired one for both sides. */
