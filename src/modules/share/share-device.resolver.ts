@@ -6,7 +6,7 @@ import { sharedPermissions } from '../device/device.policy';
 import { SharedDeviceStatus, ShareStatus } from './share-lifecycle';
 import { effectivePermissions, Permission } from './share-permissions';
 import { Share } from './share.entity';
-import { DeviceAccess } from './share.inputs';
+import { DeviceAccess } from './share.outputs';
 
 /** The sharing side of a device: who it is shared with, and what the viewer may do with it. */
 @Resolver(() => Device)

@@ -15,13 +15,8 @@ import type { Database } from '../../database/database';
 import { ADMINS, requireRole } from '../enterprise/enterprise.policy';
 import { Share, SharedDevice } from './share.entity';
 import { ShareStatus } from './share-lifecycle';
-import type {
-  SharedByMeArgs,
-  SharedWithMeArgs,
-  ShareGraphArgs,
-  ShareRecipientSummary,
-  ShareSharerSummary,
-} from './share.inputs';
+import type { SharedByMeArgs, SharedWithMeArgs, ShareGraphArgs } from './share.inputs';
+import type { ShareRecipientSummary, ShareSharerSummary } from './share.outputs';
 import { canWatch } from './share.policy';
 
 /** Reading shares: one by id, and the "Shared by me" / "Shared with me" lists, newest first. */

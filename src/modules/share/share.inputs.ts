@@ -1,13 +1,11 @@
 import { ArrayMaxSize, ArrayMinSize, Max, MaxLength, Min } from 'class-validator';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { PageArgs } from '../../common/connection';
-import { SharedDeviceStatus, ShareStatus } from './share-lifecycle';
 import { EmailScalar } from '../../common/email.scalar';
-import { Role } from '../../common/roles';
 import { DisplayName } from '../../common/validation';
+import { SharedDeviceStatus, ShareStatus } from './share-lifecycle';
 import { Permission } from './share-permissions';
-import { Share } from './share.entity';
 
 export const MAX_DEVICES_PER_REQUEST = 500;
 
@@ -33,45 +31,6 @@ export class ShareDevicesInput {
   @Field(() => String, { nullable: true })
   @MaxLength(500)
   description?: string | null;
-}
-
-@ObjectType({ description: 'Whether one device can be shared, and if not, which rule says no.' })
-export class DeviceShareVerdict {
-  @Field(() => ID)
-  deviceId: string;
-
-  @Field()
-  canShare: boolean;
-
-  @Field(() => String, { nullable: true, description: 'The error code shareDevices would answer for it.' })
-  code: string | null;
-
-  @Field(() => String, { nullable: true })
-  reason: string | null;
-}
-
-@ObjectType({ description: 'The verdicts of a share request, without writing anything.' })
-export class ShareCheck {
-  @Field({ description: 'Whether shareDevices with this input would succeed.' })
-  canShare: boolean;
-
-  @Field(() => [String], { description: 'Problems of the request as a whole (BAD_USER_INPUT).' })
-  problems: string[];
-
-  @Field(() => [DeviceShareVerdict])
-  devices: DeviceShareVerdict[];
-}
-
-@ObjectType({ description: 'A new share with its invitation: give the link or the code to the recipient.' })
-export class ShareInvitation {
-  @Field(() => Share)
-  share: Share;
-
-  @Field({ description: '<PUBLIC_URL>/shares/accept?token=…, bound to the recipient e-mail.' })
-  shareLink: string;
-
-  @Field({ description: 'The 6-digit confirmation code.' })
-  confirmationCode: string;
 }
 
 @InputType()
@@ -130,44 +89,6 @@ export class SharedByMeArgs extends SharedWithMeArgs {
   recipientEmail?: string | null;
 }
 
-@ObjectType({ description: 'How many shares are in each status.' })
-export class ShareCounts {
-  @Field(() => Int)
-  pending: number;
-
-  @Field(() => Int)
-  active: number;
-
-  @Field(() => Int)
-  cancelled: number;
-
-  @Field(() => Int)
-  expired: number;
-}
-
-@ObjectType({ description: 'One recipient of your shares, for the left list of "Shared by me".' })
-export class ShareRecipientSummary {
-  @Field()
-  recipientEmail: string;
-
-  @Field(() => ShareCounts)
-  counts: ShareCounts;
-
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'The latest expiry among the live shares.' })
-  latestExpiresAt: Date | null;
-}
-
-@ObjectType({ description: 'One sharer of the shares you received, for the left list of "Shared with me".' })
-export class ShareSharerSummary {
-  sharerId: string;
-
-  @Field(() => ShareCounts)
-  counts: ShareCounts;
-
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'The latest expiry among the live shares.' })
-  latestExpiresAt: Date | null;
-}
-
 @ArgsType()
 export class ShareGraphArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Defaults to the acting enterprise.' })
@@ -175,16 +96,4 @@ export class ShareGraphArgs extends PageArgs {
 
   @Field(() => [SharedDeviceStatus], { nullable: true, description: 'Only edges in these statuses.' })
   status?: SharedDeviceStatus[] | null;
-}
-
-@ObjectType({ description: 'What the viewer may do with a device, and why.' })
-export class DeviceAccess {
-  @Field(() => Role, { nullable: true, description: 'Your role in the owning enterprise, if a member.' })
-  role: Role | null;
-
-  @Field(() => [Permission], { description: "What you may do with it now, the device's plan included." })
-  permissions: Permission[];
-
-  @Field(() => Share, { nullable: true, description: 'The ACTIVE share it reached you through, if not yours.' })
-  share: Share | null;
 }

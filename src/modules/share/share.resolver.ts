@@ -12,15 +12,12 @@ import { effectivePermissions, isDegraded, Permission } from './share-permission
 import {
   AcceptShareInput,
   ExtendShareInput,
-  ShareCheck,
   ShareDevicesInput,
   ShareGraphArgs,
-  ShareInvitation,
-  ShareRecipientSummary,
-  ShareSharerSummary,
   SharedByMeArgs,
   SharedWithMeArgs,
 } from './share.inputs';
+import { ShareCheck, ShareInvitation, ShareRecipientSummary, ShareSharerSummary } from './share.outputs';
 import type { ShareQueryService } from './share-query.service';
 import type { ShareService } from './share.service';
 

@@ -35,13 +35,8 @@ import {
   type ShareCandidate,
 } from './share-rules';
 import { Share, SharedDevice } from './share.entity';
-import type {
-  AcceptShareInput,
-  ExtendShareInput,
-  ShareCheck,
-  ShareDevicesInput,
-  ShareInvitation,
-} from './share.inputs';
+import type { AcceptShareInput, ExtendShareInput, ShareDevicesInput } from './share.inputs';
+import type { ShareCheck, ShareInvitation } from './share.outputs';
 
 const MAX_CODE_FAILURES = 5;
 const DAY_MS = 24 * 3600 * 1000;
