@@ -43,17 +43,7 @@ export class ShareQueryService {
 
   /** Shares sent to the viewer: accepted by it, or still waiting for its e-mail. */
   sharedWithMe(ctx: RequestContext, args: SharedWithMeArgs): Promise<Connection<Share>> {
-    const viewer = ctx.requireViewer();
-    const query = this.db.manager
-      .createQueryBuilder(Share, 'share')
-      .where(
-        new Brackets((who) =>
-          who
-            .where('share.recipientId = :viewerId', { viewerId: viewer.account.id })
-            .orWhere('share.recipientId IS NULL AND share.recipientEmail = :email', { email: viewer.account.email }),
-        ),
-      );
-    return this.page(query, args);
+    return this.page(this.receivedBy(ctx), args);
   }
 
   /** Every device → recipient edge of an enterprise's shares, newest first (its ADMINs). */
@@ -88,8 +78,20 @@ export class ShareQueryService {
 
   /** "Shared with me", grouped: each sharer with counts per status and the latest live expiry. */
   async sharers(ctx: RequestContext, args: SharedWithMeArgs): Promise<Connection<ShareSharerSummary>> {
+    const query = this.receivedBy(ctx);
+    if (args.after) query.andWhere('share.sharerId > :after', { after: decodeCursor(args.after) });
+    const rows = await this.summarize(query, 'sharerId', args);
+    return toConnection(
+      rows.map((row) => ({ sharerId: row.key, counts: row.counts, latestExpiresAt: row.latestExpiresAt })),
+      args,
+      (summary) => encodeCursor(summary.sharerId),
+    );
+  }
+
+  /** Shares sent to the viewer: accepted by it, or still waiting for its e-mail. */
+  private receivedBy(ctx: RequestContext): SelectQueryBuilder<Share> {
     const viewer = ctx.requireViewer();
-    const query = this.db.manager
+    return this.db.manager
       .createQueryBuilder(Share, 'share')
       .where(
         new Brackets((who) =>
@@ -98,13 +100,6 @@ export class ShareQueryService {
             .orWhere('share.recipientId IS NULL AND share.recipientEmail = :email', { email: viewer.account.email }),
         ),
       );
-    if (args.after) query.andWhere('share.sharerId > :after', { after: decodeCursor(args.after) });
-    const rows = await this.summarize(query, 'sharerId', args);
-    return toConnection(
-      rows.map((row) => ({ sharerId: row.key, counts: row.counts, latestExpiresAt: row.latestExpiresAt })),
-      args,
-      (summary) => encodeCursor(summary.sharerId),
-    );
   }
 
   /** One row per value of `key`: counts per status and the latest expiry of the live shares. */
