@@ -107,3 +107,14 @@ export function toConnection<T>(rows: T[], args: PageArgs, cursorOf?: (node: T) 
     },
   };
 }
+
+/**
+ * A page of a list already loaded whole (through a DataLoader, e.g. a share's devices): the same
+ * keyset cursors on the id as the lists read from the database.
+ */
+export function paginate<T extends { id: string }>(rows: readonly T[], args: PageArgs): Connection<T> {
+  const after = args.after ? decodeCursor(args.after) : null;
+  const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rest = after ? sorted.filter((row) => row.id > after) : sorted;
+  return toConnection(rest.slice(0, args.first + 1), args);
+}

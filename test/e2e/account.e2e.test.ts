@@ -3,7 +3,7 @@ import { errorCodes, startTestServer, TEST_PASSWORD, type TestServer } from '../
 
 const SIGN_UP = `mutation ($input: SignUpInput!) { signUp(input: $input) { token account { id email name } } }`;
 const LOG_IN = `mutation ($email: Email!, $password: String!) { logIn(email: $email, password: $password) { token account { id email } } }`;
-const ME = `{ me { id email name memberships { role } } }`;
+const ME = `{ me { id email name memberships { edges { node { role } } } } }`;
 
 describe('accounts and sessions', () => {
   let server: TestServer;
@@ -14,9 +14,13 @@ describe('accounts and sessions', () => {
 
   it('signUp creates an account and answers a token that authenticates it', async () => {
     const { token, account } = await server.signUp('Ann');
-    const me = await server.gql<{ me: { id: string; name: string; memberships: unknown[] } }>(ME, {}, { token });
+    const me = await server.gql<{ me: { id: string; name: string; memberships: { edges: unknown[] } } }>(
+      ME,
+      {},
+      { token },
+    );
     expect(me.errors).toBeUndefined();
-    expect(me.data?.me).toMatchObject({ id: account.id, name: 'Ann', memberships: [] });
+    expect(me.data?.me).toMatchObject({ id: account.id, name: 'Ann', memberships: { edges: [] } });
   });
 
   it('signUp normalises the e-mail: trimmed and lower case', async () => {

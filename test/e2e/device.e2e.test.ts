@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../support/test-server';
 
 const REGISTER = `mutation ($input: RegisterDeviceInput!) {
   registerDevice(input: $input) { id serialNumber name model plan isDemo group { id } registeredBy { id } }
@@ -86,14 +86,26 @@ describe('device inventory', () => {
       const child = await group(team.admin, 'Floor 1', root);
       const response = await server.gql<{
         enterprise: {
-          groups: { id: string; name: string; parent: { id: string } | null; children: { id: string }[] }[];
+          groups: {
+            edges: {
+              node: {
+                id: string;
+                name: string;
+                parent: { id: string } | null;
+                children: { edges: { node: { id: string } }[] };
+              };
+            }[];
+          };
         };
       }>(
-        `query ($id: ID!) { enterprise(id: $id) { groups { id name parent { id } children { id } } } }`,
+        `query ($id: ID!) { enterprise(id: $id) { groups { edges { node { id name parent { id } children { edges { node { id } } } } } } } }`,
         { id: team.enterpriseId },
         { token: team.viewer.token },
       );
-      const groups = response.data!.enterprise.groups;
+      const groups = nodes(response.data!.enterprise.groups).map((group) => ({
+        ...group,
+        children: nodes(group.children),
+      }));
       expect(groups.find((g) => g.id === root)).toMatchObject({
         name: 'Building A',
         parent: null,

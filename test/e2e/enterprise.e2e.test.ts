@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../support/test-server';
 
 const CREATE = `mutation ($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { id name dataCenter myRole } }`;
 const ADD = `mutation ($input: AddMemberInput!) { addMember(input: $input) { role account { id email } } }`;
 const SET_ROLE = `mutation ($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`;
 const REMOVE = `mutation ($input: RemoveMemberInput!) { removeMember(input: $input) }`;
-const ENTERPRISE = `query ($id: ID!) { enterprise(id: $id) { id name members { role account { id email } } settings { operatorsCanShare } groups { id } } }`;
+const ENTERPRISE = `query ($id: ID!) { enterprise(id: $id) { id name members { edges { node { role account { id email } } } } settings { operatorsCanShare } groups { edges { node { id } } } } }`;
 
 describe('enterprises and members', () => {
   let server: TestServer;
@@ -45,12 +45,12 @@ describe('enterprises and members', () => {
       { token },
     );
     expect(created.data!.createEnterprise).toMatchObject({ name: 'Globex', dataCenter: 'US', myRole: 'ADMIN' });
-    const me = await server.gql<{ me: { memberships: { role: string; enterprise: { id: string } }[] } }>(
-      `{ me { memberships { role enterprise { id } } } }`,
-      {},
-      { token },
-    );
-    expect(me.data!.me.memberships).toEqual([{ role: 'ADMIN', enterprise: { id: created.data!.createEnterprise.id } }]);
+    const me = await server.gql<{
+      me: { memberships: { edges: { node: { role: string; enterprise: { id: string } } }[] } };
+    }>(`{ me { memberships { edges { node { role enterprise { id } } } } } }`, {}, { token });
+    expect(nodes(me.data!.me.memberships)).toEqual([
+      { role: 'ADMIN', enterprise: { id: created.data!.createEnterprise.id } },
+    ]);
   });
 
   it('createEnterprise needs a login', async () => {
@@ -62,15 +62,19 @@ describe('enterprises and members', () => {
   it('enterprise(id) shows members, settings and groups to its members', async () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['VIEWER']);
     const response = await server.gql<{
-      enterprise: { members: { role: string; account: { email: string } }[]; settings: unknown; groups: unknown[] };
+      enterprise: {
+        members: { edges: { node: { role: string; account: { email: string } } }[] };
+        settings: unknown;
+        groups: { edges: unknown[] };
+      };
     }>(ENTERPRISE, { id: enterpriseId }, { token: members[0].token });
     expect(errorCodes(response)).toEqual([]);
-    expect(response.data!.enterprise.members).toEqual([
+    expect(nodes(response.data!.enterprise.members)).toEqual([
       { role: 'ADMIN', account: { id: admin.account.id, email: admin.account.email } },
       { role: 'VIEWER', account: { id: members[0].account.id, email: members[0].account.email } },
     ]);
     expect(response.data!.enterprise.settings).toEqual({ operatorsCanShare: true });
-    expect(response.data!.enterprise.groups).toEqual([]);
+    expect(response.data!.enterprise.groups.edges).toEqual([]);
   });
 
   it('enterprise(id) of a non-member answers NOT_FOUND, exactly like an id that does not exist', async () => {
@@ -185,12 +189,12 @@ describe('enterprises and members', () => {
     expect(refusals).toHaveLength(1);
     expect(['FORBIDDEN', 'CONFLICT']).toContain(refusals[0]);
     const survivor = errorCodes(first).length ? members[0] : admin;
-    const enterprise = await server.gql<{ enterprise: { members: { role: string }[] } }>(
+    const enterprise = await server.gql<{ enterprise: { members: { edges: { node: { role: string } }[] } } }>(
       ENTERPRISE,
       { id: enterpriseId },
       { token: survivor.token },
     );
-    expect(enterprise.data!.enterprise.members.filter((member) => member.role === 'ADMIN')).toHaveLength(1);
+    expect(nodes(enterprise.data!.enterprise.members).filter((member) => member.role === 'ADMIN')).toHaveLength(1);
   });
 
   it('removeMember: an ADMIN removes a member, who then no longer sees the enterprise', async () => {
@@ -250,18 +254,20 @@ describe('enterprises and members', () => {
   it("a fellow member's e-mail is visible; another account's memberships answer null with FORBIDDEN", async () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['VIEWER']);
     const response = await server.gql<{
-      enterprise: { members: { account: { email: string | null; memberships: unknown } }[] };
+      enterprise: {
+        members: { edges: { node: { account: { email: string | null; memberships: { edges: unknown[] } | null } } }[] };
+      };
     }>(
-      `query ($id: ID!) { enterprise(id: $id) { members { account { email memberships { role } } } } }`,
+      `query ($id: ID!) { enterprise(id: $id) { members { edges { node { account { email memberships { edges { node { role } } } } } } } } }`,
       { id: enterpriseId },
       { token: members[0].token },
     );
-    const [adminEntry, selfEntry] = response.data!.enterprise.members;
+    const [adminEntry, selfEntry] = nodes(response.data!.enterprise.members);
     expect(adminEntry.account).toEqual({ email: admin.account.email, memberships: null });
-    expect(selfEntry.account.memberships).toEqual([{ role: 'VIEWER' }]);
+    expect(nodes(selfEntry.account.memberships as { edges: { node: unknown }[] })).toEqual([{ role: 'VIEWER' }]);
     expect(response.errors).toEqual([
       expect.objectContaining({
-        path: ['enterprise', 'members', 0, 'account', 'memberships'],
+        path: ['enterprise', 'members', 'edges', 0, 'node', 'account', 'memberships'],
         extensions: { code: 'FORBIDDEN' },
       }),
     ]);

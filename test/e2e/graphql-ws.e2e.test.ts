@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { randomUUID } from 'node:crypto';
-import { errorCodes, startTestServer, wsExecute, type TestServer } from '../support/test-server';
+import { errorCodes, startTestServer, wsExecute, type TestServer, nodes } from '../support/test-server';
 
 const ME = `{ me { id email } }`;
 
@@ -37,11 +37,13 @@ describe('graphql-ws on the same port and path', () => {
   it('mutations over the socket act as the authenticated account', async () => {
     const { token, account } = await server.signUp();
     const client = server.wsClient({ authorization: `Bearer ${token}` });
-    const created = await wsExecute<{ createEnterprise: { id: string; members: { account: { id: string } }[] } }>(
+    const created = await wsExecute<{
+      createEnterprise: { id: string; members: { edges: { node: { account: { id: string } } }[] } };
+    }>(
       client,
-      `mutation { createEnterprise(input: { name: "Socket Inc", dataCenter: EU }) { id members { role account { id } } } }`,
+      `mutation { createEnterprise(input: { name: "Socket Inc", dataCenter: EU }) { id members { edges { node { role account { id } } } } } }`,
     );
-    expect(created.data?.createEnterprise.members).toEqual([{ role: 'ADMIN', account: { id: account.id } }]);
+    expect(nodes(created.data?.createEnterprise.members)).toEqual([{ role: 'ADMIN', account: { id: account.id } }]);
   });
 
   it('connection param x-enterprise-id picks the acting enterprise, as the header does', async () => {

@@ -140,7 +140,7 @@ const TABLE: Row[] = [
   },
   {
     field: 'Enterprise.members (members)',
-    query: ({ deviceId }) => `{ device(id: "${deviceId}") { enterprise { members { role } } } }`,
+    query: ({ deviceId }) => `{ device(id: "${deviceId}") { enterprise { members { edges { node { role } } } } } }`,
     path: ['device', 'enterprise', 'members'],
     expect: {
       ownerAdmin: 'value',
@@ -192,8 +192,9 @@ const TABLE: Row[] = [
   },
   {
     field: 'Account.email of a fellow member',
-    query: ({ enterpriseId }) => `{ enterprise(id: "${enterpriseId}") { members { account { email } } } }`,
-    path: ['enterprise', 'members', 0, 'account', 'email'],
+    query: ({ enterpriseId }) =>
+      `{ enterprise(id: "${enterpriseId}") { members { edges { node { account { email } } } } } }`,
+    path: ['enterprise', 'members', 'edges', 0, 'node', 'account', 'email'],
     expect: {
       ownerAdmin: 'value',
       ownerOperator: 'value',
@@ -206,8 +207,8 @@ const TABLE: Row[] = [
   {
     field: "Account.memberships (the account itself): the ADMIN's, read by each member",
     query: ({ enterpriseId }) =>
-      `{ enterprise(id: "${enterpriseId}") { members { account { memberships { role } } } } }`,
-    path: ['enterprise', 'members', 0, 'account', 'memberships'],
+      `{ enterprise(id: "${enterpriseId}") { members { edges { node { account { memberships { edges { node { role } } } } } } } } }`,
+    path: ['enterprise', 'members', 'edges', 0, 'node', 'account', 'memberships'],
     expect: {
       ownerAdmin: 'value',
       ownerOperator: 'FORBIDDEN',

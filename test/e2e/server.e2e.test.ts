@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
-import { errorCodes, startTestServer } from '../support/test-server';
+import { errorCodes, startTestServer, nodes } from '../support/test-server';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -58,10 +58,14 @@ describe('demo data', () => {
       const token = login.data!.logIn.token;
       const devices = await server.gql<{
         devices: { edges: { node: { plan: string; isDemo: boolean } }[] };
-        me: { memberships: { role: string; enterprise: { dataCenter: string; groups: { name: string }[] } }[] };
+        me: {
+          memberships: {
+            edges: { node: { role: string; enterprise: { dataCenter: string; groups: { edges: unknown[] } } } }[];
+          };
+        };
       }>(
         `{ devices { edges { node { plan isDemo } } }
-           me { memberships { role enterprise { dataCenter groups { name } } } } }`,
+           me { memberships { edges { node { role enterprise { dataCenter groups { edges { node { name } } } } } } } } }`,
         {},
         { token },
       );
@@ -69,13 +73,13 @@ describe('demo data', () => {
       const plans = new Set(devices.data!.devices.edges.map((edge) => edge.node.plan));
       expect(plans).toEqual(new Set(['BASIC', 'STANDARD', 'ADVANCED']));
       expect(devices.data!.devices.edges.some((edge) => edge.node.isDemo)).toBe(true);
-      expect(devices.data!.me.memberships[0].enterprise.groups.length).toBeGreaterThanOrEqual(3);
+      expect(nodes(devices.data!.me.memberships)[0].enterprise.groups.edges.length).toBeGreaterThanOrEqual(3);
       const gina = await server.gql<{ logIn: { token: string } }>(
-        `mutation { logIn(email: "gina@globex.example", password: "${DEMO_PASSWORD}") { token account { memberships { enterprise { dataCenter } } } } }`,
+        `mutation { logIn(email: "gina@globex.example", password: "${DEMO_PASSWORD}") { token account { memberships { edges { node { enterprise { dataCenter } } } } } } }`,
       );
       expect(errorCodes(gina)).toEqual([]);
       expect(JSON.stringify(gina.data)).toContain('"US"');
-      expect(devices.data!.me.memberships[0].enterprise.dataCenter).toBe('EU');
+      expect(nodes(devices.data!.me.memberships)[0].enterprise.dataCenter).toBe('EU');
     } finally {
       await server.close();
     }

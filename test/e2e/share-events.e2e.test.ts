@@ -1,11 +1,11 @@
 import type { Client } from 'graphql-ws';
 import { ManualClock } from '../support/manual-clock';
-import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../support/test-server';
 
 const SUBSCRIPTION = `subscription ($shareId: ID, $after: String) {
   shareStatusChanged(shareId: $shareId, after: $after) {
     cursor type previousStatus status deviceIds
-    share { id status devices { deviceId status device { id name } } }
+    share { id status devices { edges { node { deviceId status device { id name } } } } }
   }
 }`;
 
@@ -15,7 +15,11 @@ interface Event {
   previousStatus: string | null;
   status: string;
   deviceIds: string[];
-  share: { id: string; status: string; devices: { deviceId: string; status: string; device: { id: string } | null }[] };
+  share: {
+    id: string;
+    status: string;
+    devices: { edges: { node: { deviceId: string; status: string; device: { id: string } | null } }[] };
+  };
 }
 
 /** A live subscription whose events and errors the test can read and wait for. */
@@ -46,7 +50,11 @@ function watch(client: Client, variables: Record<string, unknown> = {}) {
     async until(count: number, ms = 3_000): Promise<Event[]> {
       const deadline = Date.now() + ms;
       while (events.length < count) {
-        if (Date.now() > deadline) throw new Error(`${events.length} of ${count} events after ${ms} ms`);
+        if (Date.now() > deadline) {
+          throw new Error(
+            `${events.length} of ${count} events after ${ms} ms: ${events.map((e) => e.type).join(', ')}`,
+          );
+        }
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, 50);
@@ -266,7 +274,7 @@ describe('shareStatusChanged', () => {
     await cancel(shareId);
     const [final] = await watcher.until(1);
     expect(final).toMatchObject({ type: 'CANCELLED', status: 'CANCELLED' });
-    expect(final.share.devices).toEqual([{ deviceId, status: 'CANCELLED', device: null }]);
+    expect(nodes(final.share.devices)).toEqual([{ deviceId, status: 'CANCELLED', device: null }]);
     await watcher.quiet();
     watcher.dispose();
   });
@@ -276,6 +284,15 @@ describe('shareStatusChanged', () => {
     const [{ cursor }] = await server.app.db.dataSource.query(
       `SELECT cursor FROM share_event WHERE "shareId" = '${shareId}'`,
     );
+    // Only published events are pruned: wait for the publisher to have sent this one.
+    const deadline = Date.now() + 3_000;
+    for (;;) {
+      const [row] = await server.app.db.dataSource.query(
+        `SELECT value FROM counter WHERE name = 'share_event_published'`,
+      );
+      if (Number(row?.value ?? 0) >= Number(cursor) || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await server.app.services.events.prune(new Date(clock.now().getTime() + 1));
     const history = await server.gql(
       `query ($after: String) { shareEvents(after: $after) { edges { cursor } } }`,
@@ -298,6 +315,20 @@ describe('shareStatusChanged', () => {
     const [event] = await watcher.until(1);
     expect(event).toMatchObject({ type: 'CREATED', share: { id: shareId } });
     watcher.dispose();
+  });
+
+  it('retention never deletes an event the publisher has not sent yet', async () => {
+    await server.app.services.publisher.stop();
+    try {
+      const { shareId } = await share();
+      await server.app.services.events.prune(new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000));
+      const stored = await server.app.db.dataSource.query(
+        `SELECT type FROM share_event WHERE "shareId" = '${shareId}'`,
+      );
+      expect(stored).toEqual([{ type: 'CREATED' }]);
+    } finally {
+      await server.app.services.publisher.start();
+    }
   });
 
   it('rights are checked at every delivery: an ADMIN demoted to VIEWER stops receiving the enterprise’s shares', async () => {

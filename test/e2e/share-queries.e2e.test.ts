@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../support/test-server';
 
 const SHARED_BY_ME = `query ($status: [ShareStatus!], $email: Email, $first: Int, $after: String) {
   sharedByMe(status: $status, recipientEmail: $email, first: $first, after: $after) {
@@ -230,20 +230,26 @@ describe('reading shares', () => {
     const [{ deviceId }] = await server.app.db.dataSource.query(
       `SELECT "deviceId" FROM shared_device WHERE "shareId" = '${shareIds[0]}'`,
     );
-    const query = `query ($id: ID!) { device(id: $id) { shares { id recipientEmail } myAccess { role permissions share { id } } } }`;
+    const query = `query ($id: ID!) { device(id: $id) { shares { edges { node { id recipientEmail } } } myAccess { role permissions share { id } } } }`;
     const owner = await server.gql<{
-      device: { shares: { id: string }[]; myAccess: { role: string; permissions: string[]; share: null } };
+      device: {
+        shares: { edges: { node: { id: string } }[] };
+        myAccess: { role: string; permissions: string[]; share: null };
+      };
     }>(query, { id: deviceId }, { token: sharer.token });
-    expect(owner.data!.device.shares.map((share) => share.id)).toEqual([shareIds[0]]);
+    expect(nodes(owner.data!.device.shares).map((share) => share.id)).toEqual([shareIds[0]]);
     expect(owner.data!.device.myAccess).toEqual({
       role: 'ADMIN',
       permissions: ['MONITOR', 'CONFIGURE', 'CONTROL', 'FIRMWARE', 'LICENSE', 'REPORTS', 'NOTIFICATIONS'],
       share: null,
     });
     const received = await server.gql<{
-      device: { shares: unknown[]; myAccess: { role: null; permissions: string[]; share: { id: string } } };
+      device: {
+        shares: { edges: { node: unknown }[] };
+        myAccess: { role: null; permissions: string[]; share: { id: string } };
+      };
     }>(query, { id: deviceId }, { token: recipient.token });
-    expect(received.data!.device.shares).toEqual([]);
+    expect(nodes(received.data!.device.shares)).toEqual([]);
     expect(received.data!.device.myAccess).toEqual({
       role: null,
       permissions: ['MONITOR'],

@@ -1,28 +1,31 @@
 import { ManualClock } from '../support/manual-clock';
-import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../support/test-server';
 
 const SHARE = `mutation ($input: ShareDevicesInput!) {
-  shareDevices(input: $input) { shareLink confirmationCode share { id status recipientEmail permissions devices { deviceId status } } }
+  shareDevices(input: $input) { shareLink confirmationCode share { id status recipientEmail permissions devices { edges { node { deviceId status } } } } }
 }`;
 const CHECK = `query ($input: ShareDevicesInput!) {
   canShareDevices(input: $input) { canShare problems devices { deviceId canShare code reason } }
 }`;
 const ACCEPT = `mutation ($input: AcceptShareInput!) {
-  acceptShare(input: $input) { id status receivingEnterprise { id dataCenter } devices { deviceId status } }
+  acceptShare(input: $input) { id status receivingEnterprise { id dataCenter } devices { edges { node { deviceId status } } } }
 }`;
-const CANCEL = `mutation ($id: ID!) { cancelShare(shareId: $id) { id status devices { status } } }`;
+const CANCEL = `mutation ($id: ID!) { cancelShare(shareId: $id) { id status devices { edges { node { status } } } } }`;
 const CANCEL_DEVICES = `mutation ($id: ID!, $deviceIds: [ID!]!) {
-  cancelSharedDevices(shareId: $id, deviceIds: $deviceIds) { status devices { deviceId status } }
+  cancelSharedDevices(shareId: $id, deviceIds: $deviceIds) { status devices { edges { node { deviceId status } } } }
 }`;
 const LINK = `mutation ($id: ID!) { shareLink(shareId: $id) }`;
 const RESEND = `mutation ($id: ID!) { resendShareInvitation(shareId: $id) { confirmationCode shareLink } }`;
 const DEVICE = `query ($id: ID!) { device(id: $id) { id name status configuration } }`;
 const VISIBLE = `query ($id: ID!) { device(id: $id) { id } }`;
 
+/** What a connection of these nodes looks like (first page, edges only). */
+const edgesOf = <T>(list: T[]) => ({ edges: list.map((node) => ({ node })) });
+
 type Invitation = {
   shareLink: string;
   confirmationCode: string;
-  share: { id: string; status: string; devices: { deviceId: string; status: string }[] };
+  share: { id: string; status: string; devices: { edges: { node: { deviceId: string; status: string } }[] } };
 };
 
 describe('sharing devices', () => {
@@ -108,7 +111,7 @@ describe('sharing devices', () => {
         status: 'PENDING',
         recipientEmail: 'new.person@example.com',
         permissions: ['MONITOR', 'CONTROL'],
-        devices: [{ deviceId, status: 'PENDING' }],
+        devices: edgesOf([{ deviceId, status: 'PENDING' }]),
       });
       expect(invitation.shareLink).toMatch(/^http:\/\/devshare\.test\/shares\/accept\?token=/);
       expect(invitation.confirmationCode).toMatch(/^\d{6}$/);
@@ -305,7 +308,7 @@ describe('sharing devices', () => {
       expect(accepted.data!.acceptShare).toMatchObject({
         status: 'ACTIVE',
         receivingEnterprise: { id: receiver.enterpriseId },
-        devices: [{ deviceId, status: 'ACTIVE' }],
+        devices: edgesOf([{ deviceId, status: 'ACTIVE' }]),
       });
       const seen = await server.gql<{ device: { name: string; status: string | null } }>(
         DEVICE,
@@ -388,12 +391,13 @@ describe('sharing devices', () => {
       const receiver = await recipient();
       const invitation = await share([deviceId], receiver.account.email);
       await accept(receiver, invitation);
-      const cancelled = await server.gql<{ cancelShare: { status: string; devices: { status: string }[] } }>(
-        CANCEL,
-        { id: invitation.share.id },
-        { token: admin.token },
-      );
-      expect(cancelled.data!.cancelShare).toMatchObject({ status: 'CANCELLED', devices: [{ status: 'CANCELLED' }] });
+      const cancelled = await server.gql<{
+        cancelShare: { status: string; devices: { edges: { node: { status: string } }[] } };
+      }>(CANCEL, { id: invitation.share.id }, { token: admin.token });
+      expect(cancelled.data!.cancelShare).toMatchObject({
+        status: 'CANCELLED',
+        devices: edgesOf([{ status: 'CANCELLED' }]),
+      });
       expect(errorCodes(await server.gql(VISIBLE, { id: deviceId }, { token: receiver.token }))).toEqual(['NOT_FOUND']);
       expect(errorCodes(await server.gql(CANCEL, { id: invitation.share.id }, { token: admin.token }))).toEqual([
         'SHARE_NOT_ACTIVE',
@@ -459,7 +463,7 @@ describe('sharing devices', () => {
 
   describe('changing a share', () => {
     const ADD = `mutation ($id: ID!, $deviceIds: [ID!]!) {
-      addDevicesToShare(shareId: $id, deviceIds: $deviceIds) { status devices { deviceId status } }
+      addDevicesToShare(shareId: $id, deviceIds: $deviceIds) { status devices { edges { node { deviceId status } } } }
     }`;
     const EXTEND = `mutation ($input: ExtendShareInput!) { extendShare(input: $input) { expiresAt } }`;
 
@@ -468,12 +472,10 @@ describe('sharing devices', () => {
       const receiver = await recipient();
       const invitation = await share([first], receiver.account.email);
       await accept(receiver, invitation);
-      const added = await server.gql<{ addDevicesToShare: { devices: { deviceId: string; status: string }[] } }>(
-        ADD,
-        { id: invitation.share.id, deviceIds: [second] },
-        { token: admin.token },
-      );
-      expect(added.data!.addDevicesToShare.devices).toEqual([
+      const added = await server.gql<{
+        addDevicesToShare: { devices: { edges: { node: { deviceId: string; status: string } }[] } };
+      }>(ADD, { id: invitation.share.id, deviceIds: [second] }, { token: admin.token });
+      expect(nodes(added.data!.addDevicesToShare.devices)).toEqual([
         { deviceId: first, status: 'ACTIVE' },
         { deviceId: second, status: 'ACTIVE' },
       ]);
@@ -542,7 +544,7 @@ describe('sharing devices', () => {
 
   describe('the recipient and the owner side', () => {
     const REMOVE = `mutation ($id: ID!, $deviceId: ID!) {
-      removeSharedDevice(shareId: $id, deviceId: $deviceId) { status devices { deviceId status } }
+      removeSharedDevice(shareId: $id, deviceId: $deviceId) { status devices { edges { node { deviceId status } } } }
     }`;
 
     it('removeSharedDevice: the recipient removes a device from their view; the sharer may not (FORBIDDEN)', async () => {
@@ -552,11 +554,9 @@ describe('sharing devices', () => {
       await accept(receiver, invitation);
       const bySharer = await server.gql(REMOVE, { id: invitation.share.id, deviceId: first }, { token: admin.token });
       expect(errorCodes(bySharer)).toEqual(['FORBIDDEN']);
-      const removed = await server.gql<{ removeSharedDevice: { status: string; devices: { status: string }[] } }>(
-        REMOVE,
-        { id: invitation.share.id, deviceId: first },
-        { token: receiver.token },
-      );
+      const removed = await server.gql<{
+        removeSharedDevice: { status: string; devices: { edges: { node: { status: string } }[] } };
+      }>(REMOVE, { id: invitation.share.id, deviceId: first }, { token: receiver.token });
       expect(removed.data!.removeSharedDevice.status).toBe('ACTIVE');
       expect(errorCodes(await server.gql(VISIBLE, { id: first }, { token: receiver.token }))).toEqual(['NOT_FOUND']);
       expect(errorCodes(await server.gql(VISIBLE, { id: first }, { token: admin.token }))).toEqual([]);
@@ -609,15 +609,15 @@ describe('sharing devices', () => {
       await server.gql(PLAN, { id: deviceId, plan: 'BASIC' }, { token: admin.token });
       const shareState = async () => {
         const response = await server.gql<{
-          extendShare: { degraded: boolean; devices: { effectivePermissions: string[] }[] };
+          extendShare: { degraded: boolean; devices: { edges: { node: { effectivePermissions: string[] } }[] } };
         }>(
-          `mutation ($id: ID!) { extendShare(input: { shareId: $id, byDays: 1 }) { degraded devices { effectivePermissions } } }`,
+          `mutation ($id: ID!) { extendShare(input: { shareId: $id, byDays: 1 }) { degraded devices { edges { node { effectivePermissions } } } } }`,
           { id: invitation.share.id },
           { token: admin.token },
         );
         return response.data!.extendShare;
       };
-      expect(await shareState()).toEqual({ degraded: true, devices: [{ effectivePermissions: ['MONITOR'] }] });
+      expect(await shareState()).toEqual({ degraded: true, devices: edgesOf([{ effectivePermissions: ['MONITOR'] }]) });
       const degraded = await server.gql<{ device: { status: string; configuration: null } }>(
         STATE,
         { id: deviceId },
@@ -630,7 +630,7 @@ describe('sharing devices', () => {
       expect(errorCodes(await server.gql(STATE, { id: deviceId }, { token: receiver.token }))).toEqual([]);
       expect(await shareState()).toEqual({
         degraded: false,
-        devices: [{ effectivePermissions: ['MONITOR', 'CONFIGURE'] }],
+        devices: edgesOf([{ effectivePermissions: ['MONITOR', 'CONFIGURE'] }]),
       });
       const events = await server.app.db.dataSource.query(
         `SELECT type, status FROM share_event WHERE "shareId" = '${invitation.share.id}' ORDER BY cursor`,

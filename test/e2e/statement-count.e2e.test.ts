@@ -22,7 +22,7 @@ class StatementCounter implements QueryLogger {
 const DASHBOARDS = {
   sharedByMe: `{ sharedByMe(first: 500) { edges { node {
     id status recipientEmail degraded recipient { email } sharerEnterprise { name }
-    devices { status degraded effectivePermissions device { name serialNumber status firmwareVersion configuration group { name } } }
+    devices(first: 500) { edges { node { status degraded effectivePermissions device { name serialNumber status firmwareVersion configuration group { name } } } } }
   } } } }`,
   shareGraph: `{ shareGraph(first: 500) { edges { node {
     status degraded effectivePermissions device { id name status } share { recipientEmail permissions expiresAt sharer { email } }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../support/test-server';
 
 /** Runs an operation that must succeed and answers its data. */
 async function ok<T>(
@@ -89,13 +89,19 @@ describe('the Milesight "Share Devices" flow', () => {
       });
 
       // The sharer adds a device, extends the share, cancels one device, then all.
-      const added = await ok<{ addDevicesToShare: { devices: { deviceId: string; status: string }[] } }>(
+      const added = await ok<{
+        addDevicesToShare: { devices: { edges: { node: { deviceId: string; status: string } }[] } };
+      }>(
         server,
-        `mutation ($id: ID!, $d: [ID!]!) { addDevicesToShare(shareId: $id, deviceIds: $d) { devices { deviceId status } } }`,
+        `mutation ($id: ID!, $d: [ID!]!) { addDevicesToShare(shareId: $id, deviceIds: $d) { devices { edges { node { deviceId status } } } } }`,
         { id: shareId, d: [c] },
         sharer.token,
       );
-      expect(added.addDevicesToShare.devices.map((device) => device.status)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
+      expect(nodes(added.addDevicesToShare.devices).map((device) => device.status)).toEqual([
+        'ACTIVE',
+        'ACTIVE',
+        'ACTIVE',
+      ]);
       await ok(
         server,
         `mutation ($id: ID!) { extendShare(input: { shareId: $id, byDays: 30 }) { expiresAt } }`,

@@ -145,3 +145,7 @@ export function wsExecute<T = Record<string, unknown>>(
 /** The `extensions.code` of every error of a response, in order. */
 export const errorCodes = (response: { errors?: readonly { extensions?: Record<string, unknown> }[] | null }) =>
   (response.errors ?? []).map((error) => error.extensions?.code);
+
+/** The nodes of a Relay connection, in order. */
+export const nodes = <T>(connection: { edges: { node: T }[] } | null | undefined): T[] =>
+  (connection?.edges ?? []).map((edge) => edge.node);

@@ -1,8 +1,22 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { EmailScalar } from '../../common/email.scalar';
 import { FieldRule } from '../../context/field-rule';
 import type { RequestContext } from '../../context/request-context';
-import { Membership } from '../enterprise/membership.entity';
+import { PageArgs, paginate, type Connection } from '../../common/connection';
+import { MembershipConnection } from '../enterprise/enterprise.resolver';
+import type { Membership } from '../enterprise/membership.entity';
 import { Account } from './account.entity';
 import { SignUpInput } from './account.inputs';
 import type { AccountService } from './account.service';
@@ -39,9 +53,16 @@ export class AccountResolver {
     return this.accountService.logIn(ctx, email, password);
   }
 
-  @FieldResolver(() => [Membership], { nullable: true, description: 'Visible to the account itself.' })
+  @FieldResolver(() => MembershipConnection, {
+    nullable: true,
+    description: 'Oldest first; visible to the account itself.',
+  })
   @Authorized(FieldRule.AccountSelf)
-  memberships(@Root() account: Account, @Ctx() ctx: RequestContext): Promise<Membership[]> {
-    return ctx.loaders.membershipsOfAccount.load(account.id);
+  async memberships(
+    @Root() account: Account,
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+  ): Promise<Connection<Membership>> {
+    return paginate(await ctx.loaders.membershipsOfAccount.load(account.id), page);
   }
 }

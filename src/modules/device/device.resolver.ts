@@ -3,7 +3,7 @@ import { FieldRule } from '../../context/field-rule';
 import type { RequestContext } from '../../context/request-context';
 import { Account } from '../account/account.entity';
 import { Enterprise } from '../enterprise/enterprise.entity';
-import { ConnectionType, type Connection } from '../../common/connection';
+import { ConnectionType, PageArgs, paginate, type Connection } from '../../common/connection';
 import { DeviceGroup } from './device-group.entity';
 import { DevicePlan } from './device-plan';
 import { Device } from './device.entity';
@@ -11,6 +11,7 @@ import { CreateDeviceGroupInput, DevicesArgs, RegisterDeviceInput } from './devi
 import type { DeviceService } from './device.service';
 
 export const DeviceConnection = ConnectionType(Device);
+export const DeviceGroupConnection = ConnectionType(DeviceGroup);
 
 @Resolver(() => Device)
 export class DeviceResolver {
@@ -86,8 +87,12 @@ export class DeviceGroupResolver {
     return group.parentId ? ctx.loaders.deviceGroup.load(group.parentId) : null;
   }
 
-  @FieldResolver(() => [DeviceGroup])
-  children(@Root() group: DeviceGroup, @Ctx() ctx: RequestContext): Promise<DeviceGroup[]> {
-    return ctx.loaders.childGroups.load(group.id);
+  @FieldResolver(() => DeviceGroupConnection, { description: 'Oldest first.' })
+  async children(
+    @Root() group: DeviceGroup,
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+  ): Promise<Connection<DeviceGroup>> {
+    return paginate(await ctx.loaders.childGroups.load(group.id), page);
   }
 }

@@ -1,13 +1,17 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionType, PageArgs, paginate, type Connection } from '../../common/connection';
 import { Role } from '../../common/roles';
 import { FieldRule } from '../../context/field-rule';
 import type { RequestContext } from '../../context/request-context';
 import { Account } from '../account/account.entity';
 import { DeviceGroup } from '../device/device-group.entity';
+import { DeviceGroupConnection } from '../device/device.resolver';
 import { Enterprise } from './enterprise.entity';
 import { AddMemberInput, CreateEnterpriseInput, RemoveMemberInput, SetMemberRoleInput } from './enterprise.inputs';
 import type { EnterpriseService } from './enterprise.service';
 import { Membership } from './membership.entity';
+
+export const MembershipConnection = ConnectionType(Membership);
 
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
@@ -38,19 +42,27 @@ export class EnterpriseResolver {
     return this.enterpriseService.removeMember(ctx, input);
   }
 
-  @FieldResolver(() => [Membership], { nullable: true, description: 'Visible to members.' })
+  @FieldResolver(() => MembershipConnection, { nullable: true, description: 'Oldest first; visible to members.' })
   @Authorized(FieldRule.EnterpriseMember)
-  members(@Root() enterprise: Enterprise, @Ctx() ctx: RequestContext): Promise<Membership[]> {
-    return ctx.loaders.membershipsOfEnterprise.load(enterprise.id);
+  async members(
+    @Root() enterprise: Enterprise,
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+  ): Promise<Connection<Membership>> {
+    return paginate(await ctx.loaders.membershipsOfEnterprise.load(enterprise.id), page);
   }
 
-  @FieldResolver(() => [DeviceGroup], {
+  @FieldResolver(() => DeviceGroupConnection, {
     nullable: true,
     description: 'Every device group, parents before children; visible to members.',
   })
   @Authorized(FieldRule.EnterpriseMember)
-  groups(@Root() enterprise: Enterprise, @Ctx() ctx: RequestContext): Promise<DeviceGroup[]> {
-    return ctx.loaders.groupsOfEnterprise.load(enterprise.id);
+  async groups(
+    @Root() enterprise: Enterprise,
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+  ): Promise<Connection<DeviceGroup>> {
+    return paginate(await ctx.loaders.groupsOfEnterprise.load(enterprise.id), page);
   }
 
   @FieldResolver(() => Role, { nullable: true, description: "The viewer's role here, if a member." })

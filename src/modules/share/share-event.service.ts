@@ -8,6 +8,7 @@ import type { RequestContext, Viewer } from '../../context/request-context';
 import { Counter } from '../../database/counter.entity';
 import type { Database } from '../../database/database';
 import type { PublishedShareEvent, ShareEventBus } from './share-event-bus';
+import { PUBLISHED_COUNTER } from './share-event-publisher';
 import { ShareEvent } from './share-event.entity';
 import { Share } from './share.entity';
 import { canWatch } from './share.policy';
@@ -100,7 +101,10 @@ export class ShareEventService {
     });
   }
 
-  /** Deletes events older than `before`, remembering the last cursor deleted (for CURSOR_EXPIRED). */
+  /**
+   * Deletes events older than `before` that have been published, remembering the last cursor
+   * deleted (for CURSOR_EXPIRED).
+   */
   async prune(before: Date): Promise<number> {
     return this.db.transaction(async (manager) => {
       const last = await manager
@@ -108,8 +112,11 @@ export class ShareEventService {
         .select('MAX(event.cursor)', 'cursor')
         .where('event.at < :before', { before })
         .getRawOne<{ cursor: string | number | null }>();
-      if (last?.cursor == null) return 0;
-      const result = await manager.delete(ShareEvent, { cursor: LessThanOrEqual(String(last.cursor)) });
+      // Never past what the publisher has sent: an event must reach the live streams before it goes.
+      const published = Number((await manager.findOneBy(Counter, { name: PUBLISHED_COUNTER }))?.value ?? 0);
+      const through = Math.min(Number(last?.cursor ?? 0), published);
+      if (through <= 0) return 0;
+      const result = await manager.delete(ShareEvent, { cursor: LessThanOrEqual(String(through)) });
       await manager
         .createQueryBuilder()
         .insert()
@@ -117,7 +124,7 @@ export class ShareEventService {
         .values({ name: PRUNED_COUNTER, value: '0' })
         .orIgnore()
         .execute();
-      await manager.update(Counter, { name: PRUNED_COUNTER }, { value: String(last.cursor) });
+      await manager.update(Counter, { name: PRUNED_COUNTER }, { value: String(through) });
       return result.affected ?? 0;
     });
   }

@@ -97,3 +97,9 @@ export class ShareGraphArgs extends PageArgs {
   @Field(() => [SharedDeviceStatus], { nullable: true, description: 'Only edges in these statuses.' })
   status?: SharedDeviceStatus[] | null;
 }
+
+@ArgsType()
+export class SharedDevicesArgs extends PageArgs {
+  @Field(() => [SharedDeviceStatus], { nullable: true, description: 'Only devices in these statuses.' })
+  status?: SharedDeviceStatus[] | null;
+}

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, type Connection } from '../../common/connection';
+import { ConnectionType, paginate, type Connection } from '../../common/connection';
 import { EmailScalar } from '../../common/email.scalar';
 import type { RequestContext } from '../../context/request-context';
 import { Account } from '../account/account.entity';
@@ -15,13 +15,14 @@ import {
   ShareDevicesInput,
   ShareGraphArgs,
   SharedByMeArgs,
+  SharedDevicesArgs,
   SharedWithMeArgs,
 } from './share.inputs';
 import { ShareCheck, ShareInvitation, ShareRecipientSummary, ShareSharerSummary } from './share.outputs';
 import type { ShareQueryService } from './share-query.service';
 import type { ShareService } from './share.service';
 
-const ShareConnection = ConnectionType(Share);
+export const ShareConnection = ConnectionType(Share);
 const ShareRecipientConnection = ConnectionType(ShareRecipientSummary);
 const SharedDeviceConnection = ConnectionType(SharedDevice);
 const ShareSharerConnection = ConnectionType(ShareSharerSummary);
@@ -182,9 +183,16 @@ export class ShareResolver {
     return devices.some((device) => device && isDegraded(share.permissions, device.plan));
   }
 
-  @FieldResolver(() => [SharedDevice], { description: 'Every device ever in the share, with its own status.' })
-  devices(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<SharedDevice[]> {
-    return ctx.loaders.sharedDevicesOfShare.load(share.id);
+  @FieldResolver(() => SharedDeviceConnection, {
+    description: 'Every device ever in the share, with its own status; oldest first.',
+  })
+  async devices(
+    @Root() share: Share,
+    @Ctx() ctx: RequestContext,
+    @Args() args: SharedDevicesArgs,
+  ): Promise<Connection<SharedDevice>> {
+    const rows = await ctx.loaders.sharedDevicesOfShare.load(share.id);
+    return paginate(args.status?.length ? rows.filter((row) => args.status!.includes(row.status)) : rows, args);
   }
 }
 
