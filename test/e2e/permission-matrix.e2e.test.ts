@@ -29,6 +29,8 @@ interface Ids {
   deviceId: string;
   enterpriseId: string;
   monitorShareId: string;
+  /** A share sent by the OPERATOR, not by the ADMIN. */
+  operatorShareId: string;
 }
 
 interface Row {
@@ -47,6 +49,19 @@ const GONE = {
 } as const;
 
 const TABLE: Row[] = [
+  {
+    field: 'Share sent by an OPERATOR (its sharer, ADMINs of its enterprise)',
+    query: ({ operatorShareId }) => `{ share(id: "${operatorShareId}") { status recipientEmail } }`,
+    path: ['share', 'recipientEmail'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'NOT_FOUND',
+      recipientMonitor: 'NOT_FOUND',
+      recipientConfigure: 'NOT_FOUND',
+      ...GONE,
+    },
+  },
   {
     field: 'Device.name (identity)',
     query: ({ deviceId }) => `{ device(id: "${deviceId}") { name } }`,
@@ -312,7 +327,17 @@ describe('who sees what (SPEC §4): the permission matrix', () => {
       if (status === 'EXPIRED') break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    ids = { deviceId: registerDevice.id, enterpriseId: createEnterprise.id, monitorShareId };
+    const { shareDevices: byOperator } = await gql<{ shareDevices: { share: { id: string } } }>(
+      `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { share { id } } }`,
+      { input: { deviceIds: [registerDevice.id], recipientEmail: 'partner@example.com', permissions: ['MONITOR'] } },
+      sessions.ownerOperator!.token,
+    );
+    ids = {
+      deviceId: registerDevice.id,
+      enterpriseId: createEnterprise.id,
+      monitorShareId,
+      operatorShareId: byOperator.share.id,
+    };
   });
   afterAll(() => server.close());
 
