@@ -86,6 +86,7 @@ function grantsOf(manager: EntityManager, viewer: () => Viewer | null): DataLoad
 function sharePartnerOf(manager: EntityManager, viewer: () => Viewer | null): DataLoader<string, boolean> {
   return new DataLoader(async (accountIds) => {
     const viewerId = viewer()?.account.id;
+    const viewerEmail = viewer()?.account.email;
     const ids = accountIds.filter(isId);
     const partners = new Set<string>();
     if (viewerId && ids.length) {
@@ -95,6 +96,11 @@ function sharePartnerOf(manager: EntityManager, viewer: () => Viewer | null): Da
         .addSelect('share.recipientId', 'recipientId')
         .where('share.sharerId = :viewerId AND share.recipientId IN (:...ids)', { viewerId, ids })
         .orWhere('share.recipientId = :viewerId AND share.sharerId IN (:...ids)', { viewerId, ids })
+        // A share not yet accepted already has its recipient: whoever holds its e-mail.
+        .orWhere('share.recipientId IS NULL AND share.recipientEmail = :viewerEmail AND share.sharerId IN (:...ids)', {
+          viewerEmail,
+          ids,
+        })
         .getRawMany<{ sharerId: string; recipientId: string }>();
       for (const row of rows) partners.add(row.sharerId === viewerId ? row.recipientId : row.sharerId);
     }

@@ -7,6 +7,7 @@ import type { Services } from '../app';
 import { Account } from '../modules/account/account.entity';
 import { DevicePlan } from '../modules/device/device-plan';
 import { DataCenter } from '../modules/enterprise/data-center';
+import { Permission } from '../modules/share/share-permissions';
 
 export const DEMO_PASSWORD = 'devshare-demo';
 
@@ -64,8 +65,8 @@ export async function seedDemoData(db: Database, services: Services, log: Logger
       groupId,
       firmwareVersion: '3.1.2',
     });
-  await register(alice, 'ACME-UPS-0001', 'Rack A UPS', DevicePlan.ADVANCED, serverRoom.id);
-  await register(alice, 'ACME-UPS-0002', 'Rack B UPS', DevicePlan.STANDARD, serverRoom.id);
+  const rackA = await register(alice, 'ACME-UPS-0001', 'Rack A UPS', DevicePlan.ADVANCED, serverRoom.id);
+  const rackB = await register(alice, 'ACME-UPS-0002', 'Rack B UPS', DevicePlan.STANDARD, serverRoom.id);
   await register(alice, 'ACME-UPS-0003', 'Front desk UPS', DevicePlan.BASIC, headquarters.id);
   await register(alice, 'ACME-UPS-0004', 'Dock sensor hub', DevicePlan.STANDARD, warehouse.id);
   await register(alice, 'DEMO-UPS-0001', 'Demo UPS', DevicePlan.STANDARD, undefined, true);
@@ -74,7 +75,18 @@ export async function seedDemoData(db: Database, services: Services, log: Logger
   await register(gina, 'GLBX-UPS-0001', 'Substation UPS', DevicePlan.ADVANCED);
   await register(gina, 'GLBX-UPS-0002', 'Control room UPS', DevicePlan.BASIC);
 
+  // A pending share across data centers: Gina accepts it by creating an EU enterprise on the spot.
+  const invitation = await services.shares.share(alice, {
+    deviceIds: [rackA.id, rackB.id],
+    recipientEmail: 'gina@globex.example',
+    permissions: [Permission.MONITOR, Permission.CONTROL, Permission.REPORTS],
+    expiresAt: new Date(Date.now() + 30 * 24 * 3600 * 1000),
+    description: 'Demo: Globex services the server room',
+  });
+
   log.info(
-    `Demo data loaded. Log in with any of: ${ACCOUNTS.map((a) => a.email).join(', ')} (password "${DEMO_PASSWORD}")`,
+    `Demo data loaded. Log in with any of: ${ACCOUNTS.map((a) => a.email).join(', ')} (password "${DEMO_PASSWORD}"). ` +
+      `Alice has shared two devices with Gina: accept as Gina with acceptShare(input: { shareId: "${invitation.share.id}", ` +
+      `code: "${invitation.confirmationCode}", newEnterprise: { name: "Globex EU" } })`,
   );
 }

@@ -80,6 +80,12 @@ describe('demo data', () => {
       expect(errorCodes(gina)).toEqual([]);
       expect(JSON.stringify(gina.data)).toContain('"US"');
       expect(nodes(devices.data!.me.memberships)[0].enterprise.dataCenter).toBe('EU');
+      const pending = await server.gql<{
+        sharedWithMe: { edges: { node: { status: string; sharer: { email: string } } }[] };
+      }>(`{ sharedWithMe { edges { node { status sharer { email } } } } }`, {}, { token: gina.data!.logIn.token });
+      expect(nodes(pending.data!.sharedWithMe)).toEqual([
+        { status: 'PENDING', sharer: { email: 'alice@acme.example' } },
+      ]);
     } finally {
       await server.close();
     }
