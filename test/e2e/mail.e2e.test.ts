@@ -55,6 +55,15 @@ async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>
   }
 }
 
+/** Resolves once the outbox holds no unsent message; the SMTP server has a message before its delivery is recorded. */
+function everyMessageMarkedSent(server: TestServer) {
+  return eventually(async () =>
+    (await server.app.db.dataSource.query(`SELECT id FROM outbox_message WHERE "sentAt" IS NULL`)).length === 0
+      ? true
+      : undefined,
+  );
+}
+
 async function shareWith(server: TestServer, sharer: Session, recipientEmail: string) {
   await server.gql(
     `mutation { createEnterprise(input: { name: "Acme", dataCenter: EU }) { id } }`,
@@ -100,8 +109,7 @@ describe('e-mail delivery', () => {
       expect(accepted.data?.acceptShare.status).toBe('ACTIVE');
       const notice = await eventually(() => smtp.received.find((m) => m.to === sharer.account.email));
       expect(notice.subject).toBe('Your device share was accepted');
-      const unsent = await server.app.db.dataSource.query(`SELECT id FROM outbox_message WHERE "sentAt" IS NULL`);
-      expect(unsent).toEqual([]);
+      await everyMessageMarkedSent(server);
     } finally {
       await server.close();
       await smtp.close();
@@ -130,9 +138,13 @@ describe('e-mail delivery', () => {
       expect(smtp.received).toEqual([]);
       clock.advance(4_000);
       await eventually(() => smtp.received.find((m) => m.to === recipient.account.email));
-      const [row] = await server.app.db.dataSource.query(
-        `SELECT attempts, "sentAt", "lastError" FROM outbox_message WHERE template = 'invitation'`,
-      );
+      // The SMTP server has the message before the sender records the delivery.
+      const row = await eventually(async () => {
+        const [stored] = await server.app.db.dataSource.query(
+          `SELECT attempts, "sentAt", "lastError" FROM outbox_message WHERE template = 'invitation'`,
+        );
+        return stored.sentAt ? stored : undefined;
+      });
       expect(Number(row.attempts)).toBe(3);
       expect(row.sentAt).not.toBeNull();
       expect(row.lastError).toBeNull();
@@ -177,11 +189,7 @@ describe('e-mail delivery', () => {
       await shareWith(server, sharer, recipient.account.email);
       const logged = await eventually(() => lines.find((line) => line.to === recipient.account.email));
       expect(logged.subject).toBe('Devices have been shared with you on devshare');
-      await eventually(async () =>
-        (await server.app.db.dataSource.query(`SELECT id FROM outbox_message WHERE "sentAt" IS NULL`)).length === 0
-          ? true
-          : undefined,
-      );
+      await everyMessageMarkedSent(server);
     } finally {
       await server.close();
     }
