@@ -1,3 +1,4 @@
+import { NotificationPolicyDevice } from '../../src/modules/notification/notification-policy.entity';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
 
 const OPERATIONS: Record<string, { mutation: string; permission: string }> = {
@@ -250,6 +251,42 @@ describe('operating devices', () => {
         },
       );
       expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+    });
+
+    it("deleting a device takes it out of every policy, the owner's and the recipients'", async () => {
+      const deleted = await device();
+      const kept = await device();
+      const recipient = await recipientOf(deleted, ['NOTIFICATIONS']);
+      const policies = [];
+      for (const session of [admin, recipient]) {
+        const created = await server.gql<{ createNotificationPolicy: { id: string } }>(
+          CREATE,
+          { name: 'Watched' },
+          { token: session.token },
+        );
+        const policyId = created.data!.createNotificationPolicy.id;
+        expect(
+          errorCodes(await server.gql(ADD, { policy: policyId, device: deleted }, { token: session.token })),
+        ).toEqual([]);
+        policies.push({ session, policyId });
+      }
+      const removal = await server.gql(
+        `mutation ($id: ID!) { deleteDevice(deviceId: $id) }`,
+        { id: deleted },
+        { token: admin.token },
+      );
+      expect(errorCodes(removal)).toEqual([]);
+
+      const ownerPolicy = await server.gql<{ addDeviceToNotificationPolicy: { deviceIds: string[] } }>(
+        ADD,
+        { policy: policies[0].policyId, device: kept },
+        { token: admin.token },
+      );
+      expect(ownerPolicy.data!.addDeviceToNotificationPolicy.deviceIds).toEqual([kept]);
+      const recipientRows = await server.app.db.dataSource
+        .getRepository(NotificationPolicyDevice)
+        .countBy({ policyId: policies[1].policyId });
+      expect(recipientRows).toBe(0);
     });
 
     it("someone else's policy is NOT_FOUND; a BASIC device cannot join a policy", async () => {

@@ -6,6 +6,8 @@ import type { Role } from '../../common/roles';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import type { AuditService } from '../audit/audit.service';
+import { Enterprise } from '../enterprise/enterprise.entity';
+import { NotificationPolicyDevice } from '../notification/notification-policy.entity';
 import type { ShareService } from '../share/share.service';
 import {
   ADMINS,
@@ -62,6 +64,11 @@ export class DeviceService {
     const enterpriseId = ctx.actingEnterpriseId();
     const name = input.name.trim();
     return this.db.transaction(async (manager) => {
+      // Group creations in one enterprise queue behind its row, so that two concurrent requests
+      // cannot both find a sibling name (or a depth) free and both insert.
+      await this.db
+        .forUpdate(manager.createQueryBuilder(Enterprise, 'e').where('e.id = :enterpriseId', { enterpriseId }))
+        .getOne();
       await requireCurrentRole(manager, ctx, enterpriseId, ADMINS, 'create device groups');
       const groups = await manager.findBy(DeviceGroup, { enterpriseId });
       const parentId = input.parentId ?? null;
@@ -155,6 +162,8 @@ export class DeviceService {
     await this.db.transaction(async (manager) => {
       const device = await this.loadOwned(ctx, manager, deviceId, ADMINS, 'delete devices');
       await this.shares.deviceDeleted(manager, ctx, device.id);
+      // Policies of the owner and of recipients may list the device; no foreign key spans them.
+      await manager.delete(NotificationPolicyDevice, { deviceId: device.id });
       await manager.delete(Device, { id: device.id });
       await this.audit.record(ctx, manager, {
         action: 'device.deleted',
