@@ -38,6 +38,14 @@ export class Database {
     return this.isPostgres ? query.setLock('pessimistic_write') : query;
   }
 
+  /**
+   * Locks the selected rows like `forUpdate`, but passes over rows another transaction holds
+   * (PostgreSQL `FOR UPDATE SKIP LOCKED`): concurrent workers each claim different rows.
+   */
+  claim<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+    return this.isPostgres ? query.setLock('pessimistic_write').setOnLocked('skip_locked') : query;
+  }
+
   /** Whether the database can be queried right now (for /readyz). */
   async isReachable(): Promise<boolean> {
     try {

@@ -18,14 +18,7 @@ import { ShareEventType } from './share-event.entity';
 import { recordShareEvent } from './share-events';
 import { ShareInvitations } from './share-invitation';
 import { isDegraded } from './share-permissions';
-import {
-  deviceStatusFor,
-  isLive as isLiveStatus,
-  ShareAction,
-  SharedDeviceStatus,
-  ShareStatus,
-  transition,
-} from './share-lifecycle';
+import { deviceStatusFor, ShareAction, SharedDeviceStatus, ShareStatus, transition } from './share-lifecycle';
 import {
   expiryProblem,
   invitationDeadline,
@@ -51,6 +44,9 @@ export interface ShareSettings {
 
 /** A moment at which some share must change without any request: expire, or warn. */
 type Deadline = 'expire' | 'invitation' | 'warn';
+/** Expiries first: a share past its end is expired, not warned. */
+const DEADLINES: readonly Deadline[] = ['expire', 'invitation', 'warn'];
+const deadlineColumn = (kind: Deadline) => (kind === 'invitation' ? 'share.invitationExpiresAt' : 'share.expiresAt');
 
 /** Thrown inside the accept transaction so that the failure can be counted after the rollback. */
 class WrongCode extends Error {}
@@ -433,16 +429,15 @@ export class ShareService {
   async processDue(ctx: RequestContext, limit: number): Promise<number> {
     const now = ctx.clock.now();
     let handled = 0;
-    for (const kind of ['expire', 'invitation', 'warn'] as const) {
-      const due = await this.dueQuery(this.db.manager, kind, now)
-        .select('share.id', 'id')
-        .limit(limit - handled)
-        .getRawMany<{ id: string }>();
-      for (const { id } of due) {
-        await this.commit((manager) => this.applyDeadline(manager, ctx, id, kind, now));
+    for (const kind of DEADLINES) {
+      // Not `commit`: a sweep that finds nothing must not tell listeners (the scheduler among them) of a change.
+      while (
+        handled < limit &&
+        (await this.db.transaction((manager) => this.applyNextDeadline(manager, ctx, kind, now)))
+      ) {
         handled++;
+        this.notifyChanged();
       }
-      if (handled >= limit) break;
     }
     return handled;
   }
@@ -450,9 +445,9 @@ export class ShareService {
   /** The earliest moment at which `processDue` will have work, or null when nothing is scheduled. */
   async nextDeadline(now: Date): Promise<Date | null> {
     const firsts = await Promise.all(
-      (['expire', 'invitation', 'warn'] as const).map(async (kind) => {
+      DEADLINES.map(async (kind) => {
+        const column = deadlineColumn(kind);
         const query = this.dueQuery(this.db.manager, kind, null);
-        const column = kind === 'invitation' ? 'share.invitationExpiresAt' : 'share.expiresAt';
         const row = await query.select(column, 'at').orderBy(column, 'ASC').limit(1).getRawOne<{ at: Date | string }>();
         const at = rawInstant(row?.at);
         if (!at) return null;
@@ -481,11 +476,21 @@ export class ShareService {
     return query;
   }
 
-  private async applyDeadline(manager: EntityManager, ctx: RequestContext, shareId: string, kind: Deadline, now: Date) {
-    const share = await this.lock(manager, shareId);
-    if (!share) return;
+  /**
+   * Claims the most overdue share of `kind` and applies its deadline; answers false when none is
+   * due. On PostgreSQL the claim skips shares another transaction holds, so that several
+   * instances sweeping at once each take different shares and none is handled twice.
+   */
+  private async applyNextDeadline(
+    manager: EntityManager,
+    ctx: RequestContext,
+    kind: Deadline,
+    now: Date,
+  ): Promise<boolean> {
+    const query = this.dueQuery(manager, kind, now).orderBy(deadlineColumn(kind), 'ASC').limit(1);
+    const share = await this.db.claim(query).getOne();
+    if (!share) return false;
     if (kind === 'warn') {
-      if (!isLiveStatus(share.status) || share.expiryWarnedAt || !share.expiresAt) return;
       await this.update(manager, share, { expiryWarnedAt: now });
       const deviceIds = await this.liveDeviceIds(manager, share.id);
       await this.recordChange(
@@ -497,15 +502,12 @@ export class ShareService {
         deviceIds,
         'share.expiring_soon',
       );
-      await this.mailBothSides(manager, share, now, 'expiring_soon', { expiresAt: share.expiresAt.toISOString() });
-      return;
+      await this.mailBothSides(manager, share, now, 'expiring_soon', { expiresAt: share.expiresAt!.toISOString() });
+      return true;
     }
-    const action = kind === 'invitation' ? ShareAction.EXPIRE_INVITATION : ShareAction.EXPIRE;
-    const outcome = transition(share.status, action);
-    const deadline = kind === 'invitation' ? share.invitationExpiresAt : share.expiresAt;
-    // Another instance, or a request, may have changed the share since it was found due.
-    if (!outcome.allowed || !deadline || deadline > now) return;
+    this.allow(share, kind === 'invitation' ? ShareAction.EXPIRE_INVITATION : ShareAction.EXPIRE);
     await this.end(manager, ctx, share, ShareStatus.EXPIRED);
+    return true;
   }
 
   private async mailBothSides(
