@@ -16,36 +16,49 @@ export const PUBLISHED_COUNTER = 'share_event_published';
  * follows the last published cursor, publishes it in cursor order and records the new position.
  * A crash between a commit and its publication loses nothing: on restart the publisher goes on
  * from the recorded position. Share changes wake it at once.
+ *
+ * Each batch holds the position row locked from reading to recording, so that of several
+ * instances woken by one change exactly one publishes each event; the others wait, then find
+ * nothing new. Should the recording fail after the bus took a batch, the batch goes out again;
+ * subscriptions drop cursors they have already delivered.
  */
 export function createShareEventPublisher(db: Database, bus: ShareEventBus, clock: Clock, log: Logger) {
-  async function publishPending(): Promise<Date | null> {
-    // Read every run, never cached: what counts is the position on record, as after a crash.
-    let position = Number((await db.manager.findOneBy(Counter, { name: PUBLISHED_COUNTER }))?.value ?? 0);
-    for (;;) {
-      const events: ShareEvent[] = await db.manager.find(ShareEvent, {
-        where: { cursor: MoreThan(String(position)) },
+  /** Publishes the next batch; answers whether more may follow at once. */
+  const publishNextBatch = () =>
+    db.transaction(async (manager) => {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Counter)
+        .values({ name: PUBLISHED_COUNTER, value: '0' })
+        .orIgnore()
+        .execute();
+      const counter = await db
+        .forUpdate(
+          manager.createQueryBuilder(Counter, 'counter').where('counter.name = :name', { name: PUBLISHED_COUNTER }),
+        )
+        .getOneOrFail();
+      const events = await manager.find(ShareEvent, {
+        where: { cursor: MoreThan(counter.value) },
         order: { cursor: 'ASC' },
         take: BATCH,
         select: { cursor: true, shareId: true },
       });
-      if (!events.length) return null;
+      if (!events.length) return false;
       await bus.publish(events.map(({ cursor, shareId }) => ({ cursor, shareId })));
-      position = Number(events.at(-1)!.cursor);
-      await db.transaction(async (manager) => {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(Counter)
-          .values({ name: PUBLISHED_COUNTER, value: '0' })
-          .orIgnore()
-          .execute();
-        await manager.update(Counter, { name: PUBLISHED_COUNTER }, { value: String(position) });
-      });
-      if (events.length < BATCH) return null;
-    }
-  }
+      await manager.update(Counter, { name: PUBLISHED_COUNTER }, { value: events.at(-1)!.cursor });
+      return events.length === BATCH;
+    });
 
-  return new WakeLoop('share event publisher', publishPending, clock, log);
+  return new WakeLoop(
+    'share event publisher',
+    async () => {
+      while (await publishNextBatch());
+      return null;
+    },
+    clock,
+    log,
+  );
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
