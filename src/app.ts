@@ -16,6 +16,7 @@ import type { Config } from './config';
 import { ContextFactory, type RequestContext } from './context/request-context';
 import { createDataSource } from './database/data-source';
 import { Database } from './database/database';
+import { duringStartupAlone } from './database/startup-lock';
 import { seedDemoData } from './demo/demo-data';
 import { createLogger } from './logger';
 import { AccountResolver } from './modules/account/account.resolver';
@@ -148,15 +149,18 @@ export async function createApp({ config, clock = systemClock, logger, queryLogg
     logger: queryLogger,
   });
   await dataSource.initialize();
+  const db = new Database(dataSource);
+  const services = createServices(db, config, clock, log);
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
+    await duringStartupAlone(dataSource, async () => {
+      await dataSource.runMigrations({ transaction: 'each' });
+      if (config.demoData) await seedDemoData(db, services, log);
+    });
   } catch (error) {
+    await services.bus.close();
     await dataSource.destroy();
     throw error;
   }
-  const db = new Database(dataSource);
-  const services = createServices(db, config, clock, log);
-  if (config.demoData) await seedDemoData(db, services, log);
 
   await services.bus.connect();
   await services.publisher.start();

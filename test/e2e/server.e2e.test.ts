@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
+import { startProcess } from '../support/server-process';
 import { errorCodes, startTestServer, nodes } from '../support/test-server';
-
-const ROOT = join(__dirname, '..', '..');
 
 describe('HTTP endpoints', () => {
   it('GET /healthz answers JSON while the process is up', async () => {
@@ -103,35 +101,6 @@ describe('demo data', () => {
     }
   });
 });
-
-interface Started {
-  exit: Promise<{ code: number | null; stderr: string; stdout: string }>;
-  port: Promise<number>;
-  kill(signal: NodeJS.Signals): void;
-}
-
-/** Runs `src/main.ts` as `npm start` does, in a process of its own. */
-function startProcess(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  let foundPort: (port: number) => void;
-  const port = new Promise<number>((resolve) => (foundPort = resolve));
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    const match = /"port":(\d+)/.exec(stdout);
-    if (match) foundPort(Number(match[1]));
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stderr, stdout })),
-  );
-  return { exit, port, kill: (signal) => child.kill(signal) };
-}
 
 describe('process', () => {
   it('a malformed variable stops the start with one clear line naming it', async () => {

@@ -80,24 +80,43 @@ export async function startTestServer(
     logger: options.logger ?? createLogger(config.logLevel, 'test'),
     queryLogger: options.queryLogger,
   });
+  const client = graphqlClient(app.url);
+
+  return {
+    app,
+    url: app.url,
+    gql: client.gql,
+    wsClient: client.wsClient,
+    signUp: client.signUp,
+    async close() {
+      await client.dispose();
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+/** The client side of a server at `url` (a test server, or a server process): HTTP, graphql-ws and sign-up. */
+export function graphqlClient(url: string): Pick<TestServer, 'gql' | 'wsClient' | 'signUp'> & {
+  /** Closes every graphql-ws client it opened. */
+  dispose(): Promise<void>;
+} {
   const clients: Client[] = [];
 
   const gql: TestServer['gql'] = async (query, variables, requestOptions = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...requestOptions.headers };
     if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
     if (requestOptions.enterpriseId) headers['x-enterprise-id'] = requestOptions.enterpriseId;
-    const response = await fetch(app.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     const body = (await response.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
     return { status: response.status, headers: response.headers, ...body } as never;
   };
 
   return {
-    app,
-    url: app.url,
     gql,
     wsClient(connectionParams) {
       const client = createClient({
-        url: app.url.replace(/^http/, 'ws'),
+        url: url.replace(/^http/, 'ws'),
         webSocketImpl: WebSocket,
         connectionParams,
         retryAttempts: 0,
@@ -115,10 +134,8 @@ export async function startTestServer(
       if (!response.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
       return response.data.signUp;
     },
-    async close() {
+    async dispose() {
       await Promise.all(clients.map((client) => client.dispose()));
-      await app.close();
-      await database.drop();
     },
   };
 }

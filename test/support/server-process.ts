@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface Started {
+  exit: Promise<{ code: number | null; stderr: string; stdout: string }>;
+  port: Promise<number>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Runs `src/main.ts` as `npm start` does, in a process of its own. */
+export function startProcess(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let listening: (port: number) => void;
+  let failedToStart: (error: Error) => void;
+  const port = new Promise<number>((resolve, reject) => ((listening = resolve), (failedToStart = reject)));
+  // A test that only awaits `exit` must not see the start failure as an unhandled rejection.
+  port.catch(() => {});
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    const match = /"port":(\d+)/.exec(stdout);
+    if (match) listening(Number(match[1]));
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) =>
+    child.on('exit', (code) => {
+      failedToStart(new Error(`the server exited (${code}) before listening: ${stderr || stdout}`));
+      resolve({ code, stderr, stdout });
+    }),
+  );
+  return { exit, port, kill: (signal) => child.kill(signal) };
+}

@@ -1,0 +1,42 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface Received {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** A real SMTP server on a free port; it can refuse the next `refuse` messages with a 451. */
+export async function startSmtp() {
+  const received: Received[] = [];
+  const state = { refuse: 0 };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          if (state.refuse > 0) {
+            state.refuse--;
+            return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+          }
+          const to = Array.isArray(mail.to) ? mail.to[0].text : (mail.to?.text ?? '');
+          received.push({ to, subject: mail.subject ?? '', text: mail.text ?? '' });
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    state,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
