@@ -18,7 +18,8 @@ describe('HTTP endpoints', () => {
   });
 
   it('GET /readyz answers 200 while the database is reachable and 503 once it is not', async () => {
-    const server = await startTestServer();
+    // Redis is /readyz's other concern; redis-bus.e2e.test.ts covers it.
+    const server = await startTestServer({ config: { redisUrl: undefined } });
     try {
       const readyz = server.url.replace('/graphql', '/readyz');
       const up = await fetch(readyz);

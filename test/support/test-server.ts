@@ -57,7 +57,8 @@ export async function startTestServer(
     nodeEnv: 'test',
     port: 0,
     databaseUrl: database.url,
-    redisUrl: undefined,
+    // `npm run test:postgres` sets REDIS_URL: then every test server fans out through Redis.
+    redisUrl: process.env.REDIS_URL || undefined,
     redisChannel: `devshare:test:${randomBytes(6).toString('hex')}`,
     jwtSecret: randomBytes(32),
     jwtTtlSeconds: 3600,
