@@ -157,7 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`),
     demoData: boolean(env, 'DEMO_DATA', true),
     logLevel,
-    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 2, 500),
     shareMaxRecipients: integer(env, 'SHARE_MAX_RECIPIENTS', 5, 1, 1000),
     shareExpiryWarningHours: integer(env, 'SHARE_EXPIRY_WARNING_HOURS', 24, 0, 24 * 365),
     smtpUrl: smtpUrl(env),

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { badInput, notFound, unauthenticated } from '../common/errors';
 import { isId } from '../common/ids';
@@ -88,19 +89,22 @@ export class RequestContext {
     throw badInput('You are a member of several enterprises: name one with the x-enterprise-id header');
   }
 
-  /** After signUp / logIn, the rest of the request sees the new session's account. */
-  async signIn(account: Account): Promise<void> {
-    this.currentViewer = await loadViewer(this.db, account);
+  /**
+   * After signUp / logIn, the rest of the request sees the new session's account. Within a
+   * transaction, pass its manager: taking a second pooled connection could deadlock under load.
+   */
+  async signIn(account: Account, manager: EntityManager = this.db.manager): Promise<void> {
+    this.currentViewer = await loadViewer(manager, account);
   }
 
   /** Roles changed during this request (e.g. an enterprise was created): read them again. */
   async refreshViewer(): Promise<void> {
-    if (this.currentViewer) this.currentViewer = await loadViewer(this.db, this.currentViewer.account);
+    if (this.currentViewer) this.currentViewer = await loadViewer(this.db.manager, this.currentViewer.account);
   }
 }
 
-async function loadViewer(db: Database, account: Account): Promise<Viewer> {
-  const memberships = await db.manager.findBy(Membership, { accountId: account.id });
+async function loadViewer(manager: EntityManager, account: Account): Promise<Viewer> {
+  const memberships = await manager.findBy(Membership, { accountId: account.id });
   return { account, roles: new Map(memberships.map((m) => [m.enterpriseId, m.role])) };
 }
 
@@ -136,6 +140,6 @@ export class ContextFactory {
     const accountId = await this.tokens.verify(match[1]);
     const account = accountId && isId(accountId) ? await this.db.manager.findOneBy(Account, { id: accountId }) : null;
     if (!account) throw unauthenticated('The token is invalid or has expired: log in again');
-    return loadViewer(this.db, account);
+    return loadViewer(this.db.manager, account);
   }
 }

@@ -65,6 +65,8 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
     ['JWT_SECRET', 'too-short'],
     ['SHARE_MAX_RECIPIENTS', '0'],
+    // One connection holds the startup lock while migrations take another.
+    ['DATABASE_POOL_SIZE', '1'],
     ['SHARE_EXPIRY_WARNING_HOURS', '-1'],
     ['SMTP_URL', 'mail.example.com:25'],
   ])('a malformed %s (%p) stops the start with one line naming it', (variable, value) => {

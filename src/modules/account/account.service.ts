@@ -40,7 +40,7 @@ export class AccountService {
           passwordHash,
           createdAt: ctx.clock.now(),
         });
-        await ctx.signIn(created);
+        await ctx.signIn(created, manager);
         await this.audit.record(ctx, manager, {
           action: 'account.signed_up',
           enterpriseId: null,
