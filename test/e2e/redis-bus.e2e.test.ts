@@ -1,8 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { RedisShareEventBus } from '../../src/modules/share/redis-share-event-bus';
-import type { PublishedShareEvent } from '../../src/modules/share/share-event-bus';
-import { errorCodes, startTestServer } from '../support/test-server';
+import type { BusMessage } from '../../src/modules/share/share-event-bus';
+import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const silent = pino({ level: 'silent' });
@@ -15,6 +17,39 @@ async function until(condition: () => boolean, ms = 3_000): Promise<void> {
   }
 }
 
+/** A free TCP port on 127.0.0.1 (free when asked; the OS does not hand it out again at once). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A Redis of the test's own on `port`, never the machine's shared one: the test stops it at will. */
+async function startRedis(port: number): Promise<{ stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
+  });
+  return {
+    async stop() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
 describe('share events through Redis', () => {
   it('events published by one instance reach the listeners of another, in order', async () => {
     const channel = `devshare:test:${randomUUID()}`;
@@ -24,7 +59,7 @@ describe('share events through Redis', () => {
     ];
     try {
       await Promise.all([a.connect(), b.connect()]);
-      const received: PublishedShareEvent[] = [];
+      const received: BusMessage[] = [];
       b.subscribe((event) => received.push(event));
       const sent = Array.from({ length: 100 }, (_, i) => ({ cursor: String(i + 1), shareId: randomUUID() }));
       await a.publish(sent.slice(0, 50));
@@ -72,4 +107,62 @@ describe('share events through Redis', () => {
       await server.close();
     }
   });
+  it('while Redis is away /readyz answers 503 and changes still commit; once it is back, subscribers get every event they missed', async () => {
+    const port = await freePort();
+    let redis = await startRedis(port);
+    const server: TestServer = await startTestServer({ config: { redisUrl: `redis://127.0.0.1:${port}` } });
+    try {
+      const readyz = async () => {
+        const response = await fetch(server.url.replace('/graphql', '/readyz'));
+        return { status: response.status, body: await response.json() };
+      };
+      expect(await readyz()).toEqual({ status: 200, body: { status: 'ready', database: 'up', redis: 'up' } });
+      const sharer: Session = await server.signUp('Sharer');
+      await server.gql(
+        `mutation { createEnterprise(input: { name: "E", dataCenter: EU }) { id } }`,
+        {},
+        { token: sharer.token },
+      );
+      const client = server.wsClient({ authorization: `Bearer ${sharer.token}` });
+      const events: string[] = [];
+      client.subscribe<{ shareStatusChanged: { shareId: string } }>(
+        { query: `subscription { shareStatusChanged { shareId } }` },
+        { next: (result) => events.push(result.data!.shareStatusChanged.shareId), error: () => {}, complete: () => {} },
+      );
+      await until(() => server.app.services.bus.listenerCount() === 1);
+      const shareDevice = async (serial: string) => {
+        const device = await server.gql<{ registerDevice: { id: string } }>(
+          `mutation ($serial: String!) { registerDevice(input: { serialNumber: $serial, name: "UPS", model: "M", plan: STANDARD }) { id } }`,
+          { serial },
+          { token: sharer.token },
+        );
+        const shared = await server.gql<{ shareDevices: { share: { id: string } } }>(
+          `mutation ($id: ID!) { shareDevices(input: { deviceIds: [$id], recipientEmail: "r@example.com", permissions: [MONITOR] }) { share { id } } }`,
+          { id: device.data!.registerDevice.id },
+          { token: sharer.token },
+        );
+        expect(errorCodes(shared)).toEqual([]);
+        return shared.data!.shareDevices.share.id;
+      };
+      const before = await shareDevice('OUTAGE-1');
+      await until(() => events.length === 1);
+
+      await redis.stop();
+      await until(() => !server.app.services.bus.isReady());
+      expect(await readyz()).toEqual({ status: 503, body: { status: 'unavailable', database: 'up', redis: 'down' } });
+      const during = [await shareDevice('OUTAGE-2'), await shareDevice('OUTAGE-3')];
+
+      redis = await startRedis(port);
+      await until(() => events.length === 3, 15_000);
+      expect(events).toEqual([before, ...during]);
+      await until(() => server.app.services.bus.isReady(), 5_000);
+      expect((await readyz()).status).toBe(200);
+      const after = await shareDevice('OUTAGE-4');
+      await until(() => events.length === 4);
+      expect(events).toEqual([before, ...during, after]);
+    } finally {
+      await server.close();
+      await redis.stop();
+    }
+  }, 60_000);
 });

@@ -1,16 +1,21 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { PublishedShareEvent, ShareEventBus } from './share-event-bus';
+import { EVENTS_MAY_BE_LOST, type BusMessage, type PublishedShareEvent, type ShareEventBus } from './share-event-bus';
 
 /**
  * The share event bus across instances: every instance publishes to one Redis channel and
- * hands what arrives to its own live subscriptions. Redis pub/sub may drop messages while a
- * connection is down; the subscriptions notice the gap in cursors and catch up from the store.
+ * hands what arrives to its own live subscriptions. Redis pub/sub drops what is published while
+ * a subscriber is disconnected: after reconnecting, the bus subscribes again and only then tells
+ * its listeners to catch up from the store, so nothing published meanwhile is missed. (A gap in
+ * cursors, should one still arrive, makes a subscription catch up too.)
  */
 export class RedisShareEventBus implements ShareEventBus {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
-  private readonly listeners = new Set<(event: PublishedShareEvent) => void>();
+  private readonly listeners = new Set<(event: BusMessage) => void>();
+  /** Subscribed to the channel now; false from a disconnection until subscribed again. */
+  private listening = false;
+  private connected = false;
 
   constructor(
     url: string,
@@ -19,10 +24,15 @@ export class RedisShareEventBus implements ShareEventBus {
   ) {
     const options = { maxRetriesPerRequest: 2, enableOfflineQueue: true };
     this.publisher = new Redis(url, options);
-    this.subscriber = new Redis(url, options);
+    // Resubscribed by hand: ioredis would announce "ready" before its own resubscription is in place.
+    this.subscriber = new Redis(url, { ...options, autoResubscribe: false });
     for (const connection of [this.publisher, this.subscriber]) {
       connection.on('error', (error) => this.log.warn({ err: error }, 'redis connection error'));
     }
+    this.subscriber.on('close', () => (this.listening = false));
+    this.subscriber.on('ready', () => {
+      if (this.connected) void this.resubscribe();
+    });
     this.subscriber.on('message', (_channel: string, message: string) => {
       const event = JSON.parse(message) as PublishedShareEvent;
       for (const listener of this.listeners) listener(event);
@@ -32,6 +42,21 @@ export class RedisShareEventBus implements ShareEventBus {
   /** Resolves once the subscription to the channel is in place. */
   async connect(): Promise<void> {
     await this.subscriber.subscribe(this.channel);
+    this.listening = true;
+    this.connected = true;
+  }
+
+  private async resubscribe(): Promise<void> {
+    try {
+      await this.subscriber.subscribe(this.channel);
+    } catch (error) {
+      // The connection dropped again; its next "ready" tries again.
+      this.log.warn({ err: error }, 'redis resubscription failed');
+      return;
+    }
+    this.listening = true;
+    this.log.info('redis subscription restored; live subscriptions catch up from the store');
+    for (const listener of this.listeners) listener(EVENTS_MAY_BE_LOST);
   }
 
   async publish(events: PublishedShareEvent[]): Promise<void> {
@@ -41,7 +66,7 @@ export class RedisShareEventBus implements ShareEventBus {
     await pipeline.exec();
   }
 
-  subscribe(listener: (event: PublishedShareEvent) => void): () => void {
+  subscribe(listener: (event: BusMessage) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -52,7 +77,7 @@ export class RedisShareEventBus implements ShareEventBus {
 
   /** Whether both connections are up (for /readyz). */
   isReady(): boolean {
-    return this.publisher.status === 'ready' && this.subscriber.status === 'ready';
+    return this.publisher.status === 'ready' && this.subscriber.status === 'ready' && this.listening;
   }
 
   async close(): Promise<void> {

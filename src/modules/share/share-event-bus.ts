@@ -7,6 +7,11 @@ export interface PublishedShareEvent {
   shareId: string;
 }
 
+/** Said to listeners after the bus was disconnected: events published meanwhile did not reach them. */
+export const EVENTS_MAY_BE_LOST = 'events-may-be-lost';
+
+export type BusMessage = PublishedShareEvent | typeof EVENTS_MAY_BE_LOST;
+
 /**
  * Fan-out of committed share events to the live subscriptions of this process. In-process by
  * default; a Redis implementation behind the same interface lets several instances share one
@@ -15,8 +20,12 @@ export interface PublishedShareEvent {
 export interface ShareEventBus {
   /** Delivers to every listener, in the order of the calls. */
   publish(events: PublishedShareEvent[]): Promise<void>;
-  /** `listener` gets every event published from now on; the answer unsubscribes. */
-  subscribe(listener: (event: PublishedShareEvent) => void): () => void;
+  /**
+   * `listener` gets every event published from now on, and `EVENTS_MAY_BE_LOST` when the bus
+   * cannot vouch for that (it was disconnected): the listener then catches up from the store.
+   * The answer unsubscribes.
+   */
+  subscribe(listener: (event: BusMessage) => void): () => void;
   /** How many listeners this process has (live subscriptions). */
   listenerCount(): number;
   /** Resolves once the bus can deliver (e.g. subscribed to Redis). */
@@ -27,13 +36,13 @@ export interface ShareEventBus {
 }
 
 export class InProcessShareEventBus implements ShareEventBus {
-  private readonly listeners = new Set<(event: PublishedShareEvent) => void>();
+  private readonly listeners = new Set<(event: BusMessage) => void>();
 
   async publish(events: PublishedShareEvent[]): Promise<void> {
     for (const event of events) for (const listener of this.listeners) listener(event);
   }
 
-  subscribe(listener: (event: PublishedShareEvent) => void): () => void {
+  subscribe(listener: (event: BusMessage) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

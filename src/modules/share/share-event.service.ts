@@ -7,7 +7,7 @@ import { Role } from '../../common/roles';
 import type { RequestContext, Viewer } from '../../context/request-context';
 import { Counter } from '../../database/counter.entity';
 import type { Database } from '../../database/database';
-import type { PublishedShareEvent, ShareEventBus } from './share-event-bus';
+import { EVENTS_MAY_BE_LOST, type BusMessage, type ShareEventBus } from './share-event-bus';
 import { PUBLISHED_COUNTER } from './share-event-publisher';
 import { ShareEvent } from './share-event.entity';
 import { Share } from './share.entity';
@@ -51,7 +51,7 @@ export class ShareEventService {
    */
   stream(ctx: RequestContext, filter: ShareEventFilter): AsyncIterable<ShareEvent> {
     return new Repeater<ShareEvent>(async (push, stop) => {
-      const live = new Repeater<PublishedShareEvent>(async (pushLive, stopLive) => {
+      const live = new Repeater<BusMessage>(async (pushLive, stopLive) => {
         const unsubscribe = this.bus.subscribe((event) => {
           pushLive(event).catch(() => undefined);
         });
@@ -81,6 +81,10 @@ export class ShareEventService {
         };
         await replay();
         for await (const published of live) {
+          if (published === EVENTS_MAY_BE_LOST) {
+            await replay();
+            continue;
+          }
           const cursor = Number(published.cursor);
           // Cursors are gap-free (see counters.ts): a jump means the bus lost or reordered events
           // (another instance published first); the store has them, so catch up from there.
