@@ -11,11 +11,11 @@ import type { Logger } from 'pino';
 import type { ContainerType } from 'type-graphql';
 import type { Logger as QueryLogger } from 'typeorm';
 import { systemClock, type Clock } from './common/clock';
-import { ErrorCode } from './common/errors';
+import { ErrorCode, serviceUnavailable } from './common/errors';
 import type { Config } from './config';
 import { ContextFactory, type RequestContext } from './context/request-context';
 import { createDataSource } from './database/data-source';
-import { Database } from './database/database';
+import { Database, isDatabaseUnavailable } from './database/database';
 import { duringStartupAlone } from './database/startup-lock';
 import { seedDemoData } from './demo/demo-data';
 import { createLogger } from './logger';
@@ -43,7 +43,7 @@ import { ShareQueryService } from './modules/share/share-query.service';
 import { ShareResolver } from './modules/share/share.resolver';
 import { ShareService } from './modules/share/share.service';
 import { buildAppSchema } from './schema';
-import { formatError } from './server/error-formatter';
+import { formatError, serviceUnavailableStatusPlugin } from './server/error-formatter';
 import { requestLogPlugin } from './server/request-log.plugin';
 import { attachGraphqlWs } from './server/websocket';
 
@@ -186,6 +186,7 @@ export async function createApp({ config, clock = systemClock, logger, queryLogg
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }),
       requestLogPlugin,
+      serviceUnavailableStatusPlugin,
     ],
   });
   await apollo.start();
@@ -221,6 +222,7 @@ export async function createApp({ config, clock = systemClock, logger, queryLogg
           });
         } catch (error) {
           // A request whose caller cannot be established never runs: 401 for a bad token, 400 otherwise.
+          if (isDatabaseUnavailable(error)) throw serviceUnavailable();
           if (!(error instanceof GraphQLError)) throw error;
           const status = error.extensions.code === ErrorCode.UNAUTHENTICATED ? 401 : 400;
           throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });

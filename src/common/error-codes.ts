@@ -18,6 +18,8 @@ export const ErrorCode = {
   CODE_LOCKED: 'CODE_LOCKED',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** The database cannot be reached right now (HTTP 503); retrying later may succeed. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** A resume cursor older than the event retention: reload instead of resuming. */
   CURSOR_EXPIRED: 'CURSOR_EXPIRED',
 } as const;

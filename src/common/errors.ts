@@ -32,6 +32,11 @@ export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${w
 export const badInput = (message: string, details?: Record<string, unknown>) =>
   new AppError(ErrorCode.BAD_USER_INPUT, message, details);
 export const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, message);
+/** The database cannot be reached; over HTTP the response is a 503. */
+export const serviceUnavailable = () =>
+  new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The service cannot reach its database right now; try again shortly', {
+    http: { status: 503 },
+  });
 
 /**
  * Whether an error may reach the client as it is. Anything else (a database error, a bug) is

@@ -57,6 +57,39 @@ export class Database {
   }
 }
 
+/** Node socket errors and PostgreSQL SQLSTATEs that mean "the server is not there right now". */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+]);
+
+/**
+ * Whether an error means the database cannot be reached (as opposed to a query it refused):
+ * requests then fail with SERVICE_UNAVAILABLE, and succeed again once it is back.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const causes = [error, (error as { driverError?: unknown })?.driverError];
+  return causes.some((cause) => {
+    if (!cause || typeof cause !== 'object') return false;
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    // node-postgres reports a dropped connection and a pool wait by message only.
+    return (
+      typeof message === 'string' &&
+      /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(
+        message,
+      )
+    );
+  });
+}
+
 /** Whether a write failed on a unique index (a concurrent request got there first). */
 export function isUniqueViolation(error: unknown): boolean {
   const code =

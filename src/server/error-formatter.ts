@@ -1,6 +1,12 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { ErrorCode, isPublicError } from '../common/errors';
+import { ErrorCode, isPublicError, serviceUnavailable } from '../common/errors';
+import type { RequestContext } from '../context/request-context';
+import { isDatabaseUnavailable } from '../database/database';
+
+/** How long clients are asked to wait before retrying while the database is away. */
+const RETRY_AFTER_SECONDS = 5;
 
 interface ValidationFailure {
   property: string;
@@ -8,9 +14,13 @@ interface ValidationFailure {
   children?: ValidationFailure[];
 }
 
-/** The original error behind a resolver's located GraphQLError. */
+/**
+ * The original error behind a resolver's located GraphQLError. graphql-js wraps a thrown
+ * non-Error (node-postgres rejects a refused connection with a plain object) as `thrownValue`.
+ */
 function originalOf(error: unknown): unknown {
-  return error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  return (original as { thrownValue?: unknown } | undefined)?.thrownValue ?? original;
 }
 
 export function isUnexpected(error: unknown): boolean {
@@ -27,10 +37,14 @@ function describe(failures: ValidationFailure[]): string[] {
 
 /**
  * How every error leaves the server, over HTTP and over graphql-ws alike: errors meant for
- * clients keep their message and code (never a stack trace); anything else becomes
- * INTERNAL_SERVER_ERROR with a fixed message.
+ * clients keep their message and code (never a stack trace); an unreachable database becomes
+ * SERVICE_UNAVAILABLE; anything else becomes INTERNAL_SERVER_ERROR with a fixed message.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (isDatabaseUnavailable(originalOf(error))) {
+    const { message, extensions } = serviceUnavailable();
+    return { message, locations: formatted.locations, path: formatted.path, extensions: { code: extensions.code } };
+  }
   if (isUnexpected(error)) {
     return {
       message: 'Internal server error',
@@ -54,3 +68,18 @@ export function logUnexpected(log: Logger, errors: readonly GraphQLError[]): voi
     if (isUnexpected(error)) log.error({ err: originalOf(error), path: error.path }, 'unexpected error');
   }
 }
+
+/** Answers HTTP 503 with Retry-After when a response carries SERVICE_UNAVAILABLE: the database is away. */
+export const serviceUnavailableStatusPlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const errors = response.body.singleResult.errors ?? [];
+        if (!errors.some((error) => error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE)) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+      },
+    };
+  },
+};

@@ -4,8 +4,9 @@ import { GraphQLError, parse, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, serviceUnavailable } from '../common/errors';
 import type { ContextFactory, ContextParams } from '../context/request-context';
+import { isDatabaseUnavailable } from '../database/database';
 import { formatError, logUnexpected } from './error-formatter';
 
 /** What a client may send in graphql-ws's `connection_init` payload. */
@@ -40,6 +41,8 @@ export interface WebSocketLimits {
 
 /** The close code for an account over its socket limit (graphql-ws keeps 4400-4499 for such errors). */
 export const TOO_MANY_SOCKETS = 4429;
+/** The WebSocket close code for "Try Again Later" (RFC 6455 registry): the database is unreachable. */
+export const TRY_AGAIN_LATER = 1013;
 
 export function attachGraphqlWs(
   httpServer: Server,
@@ -61,8 +64,14 @@ export function attachGraphqlWs(
         let accountId: string;
         try {
           accountId = (await contexts.authenticate(authorization)).account.id;
-        } catch {
-          return false; // graphql-ws closes the socket with 4403 Forbidden
+        } catch (error) {
+          if (isDatabaseUnavailable(error)) {
+            ctx.extra.socket.close(
+              TRY_AGAIN_LATER,
+              'The service cannot reach its database right now; try again shortly',
+            );
+          }
+          return false; // otherwise graphql-ws closes the socket with 4403 Forbidden
         }
         const open = socketsPerAccount.get(accountId) ?? 0;
         if (open >= limits.maxSocketsPerAccount) {
@@ -108,6 +117,7 @@ export function attachGraphqlWs(
             contextValue,
           };
         } catch (error) {
+          if (isDatabaseUnavailable(error)) return [serviceUnavailable()];
           if (error instanceof GraphQLError) return [error];
           throw error;
         }

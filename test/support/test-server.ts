@@ -50,13 +50,20 @@ let accounts = 0;
 
 /** Starts the real app on an ephemeral port with a fresh database. */
 export async function startTestServer(
-  options: { clock?: Clock; config?: Partial<Config>; logger?: Logger; queryLogger?: QueryLogger } = {},
+  options: {
+    clock?: Clock;
+    config?: Partial<Config>;
+    logger?: Logger;
+    queryLogger?: QueryLogger;
+    /** Rewrites the fresh database's URL, e.g. to reach it through a proxy the test controls. */
+    databaseVia?: (url: string) => string;
+  } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const config: Config = {
     nodeEnv: 'test',
     port: 0,
-    databaseUrl: database.url,
+    databaseUrl: options.databaseVia ? options.databaseVia(database.url) : database.url,
     // `npm run test:postgres` sets REDIS_URL: then every test server fans out through Redis.
     redisUrl: process.env.REDIS_URL || undefined,
     redisChannel: `devshare:test:${randomBytes(6).toString('hex')}`,
