@@ -96,6 +96,10 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
   shares.watchChanges(() => publisher.wake());
   const mail = createMailSender(db, createMailTransport(config.smtpUrl, config.mailFrom, log), clock, log);
   shares.watchChanges(() => mail.wake());
+  const loginThrottle = new LoginThrottle(
+    config.redisUrl ? { url: config.redisUrl, namespace: config.redisChannel } : undefined,
+    log,
+  );
   return {
     audit,
     tokens,
@@ -106,7 +110,8 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
     events,
     publisher,
     pruner: createShareEventPruner(events, config.shareEventRetentionDays, clock, log),
-    accounts: new AccountService(db, tokens, audit, new LoginThrottle()),
+    loginThrottle,
+    accounts: new AccountService(db, tokens, audit, loginThrottle),
     enterprises,
     devices: new DeviceService(db, audit, shares),
     operations: new DeviceOperationService(db, audit),
@@ -158,6 +163,7 @@ export async function createApp({ config, clock = systemClock, logger, queryLogg
     });
   } catch (error) {
     await services.bus.close();
+    await services.loginThrottle.close();
     await dataSource.destroy();
     throw error;
   }
@@ -254,6 +260,7 @@ export async function createApp({ config, clock = systemClock, logger, queryLogg
         await services.pruner.stop();
         await ws.dispose();
         await services.bus.close();
+        await services.loginThrottle.close();
         await apollo.stop();
         if (dataSource.isInitialized) await dataSource.destroy();
       })()),

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { Client as PgClient } from 'pg';
 import { startProcess, type Started } from '../support/server-process';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/test-database';
-import { errorCodes, graphqlClient, type Session } from '../support/test-server';
+import { errorCodes, graphqlClient, TEST_PASSWORD, type Session } from '../support/test-server';
 import { startSmtp } from '../support/test-smtp';
 
 /*
@@ -324,4 +324,19 @@ describeOnPostgresAndRedis('several instances on one PostgreSQL and one Redis', 
       expect(outcome.data!.share.devices.edges.map((edge) => edge.node.status)).toEqual(['CANCELLED']);
     }
   }, 60_000);
+  it('failed logIns count across instances: after 10 spread over A, B and C, the right password answers RATE_LIMITED on each', async () => {
+    const target = await A().signUp('Target');
+    const LOG_IN = `mutation ($email: Email!, $password: String!) { logIn(email: $email, password: $password) { token } }`;
+    for (let i = 0; i < 10; i++) {
+      const failed = await instances[i % 3].client.gql(LOG_IN, {
+        email: target.account.email,
+        password: 'wrong guess',
+      });
+      expect(errorCodes(failed)).toEqual(['UNAUTHENTICATED']);
+    }
+    for (const instance of instances) {
+      const locked = await instance.client.gql(LOG_IN, { email: target.account.email, password: TEST_PASSWORD });
+      expect(errorCodes(locked)).toEqual(['RATE_LIMITED']);
+    }
+  });
 });
