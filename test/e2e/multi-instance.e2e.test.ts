@@ -229,7 +229,7 @@ describeOnPostgresAndRedis('several instances on one PostgreSQL and one Redis', 
     expect(second.seen.every((event) => Number(event.cursor) > Number(last.cursor))).toBe(true);
   }, 60_000);
 
-  it('three instances, 200 shares expiring in the same second: exactly 200 EXPIRED events and 200 expiry e-mails to each side', async () => {
+  it('three instances, 200 shares expiring in the same second: exactly 200 EXPIRED events, 200 notices and 200 expiry e-mails to each side', async () => {
     const SHARES = 200;
     const { sharer, deviceIds } = await sharerWithDevices(SHARES);
     const recipientEmail = `expiring-${randomBytes(4).toString('hex')}@example.com`;
@@ -259,12 +259,13 @@ describeOnPostgresAndRedis('several instances on one PostgreSQL and one Redis', 
 
     const expired = () => subscription.seen.filter((event) => event.type === 'EXPIRED');
     await eventually(() => (expired().length >= SHARES ? true : undefined), 60_000);
-    const expiryMails = (to: string) =>
-      smtp.received.filter((mail) => mail.to === to && mail.subject === 'A device share has expired');
+    const mails = (subject: string) => (to: string) =>
+      smtp.received.filter((mail) => mail.to === to && mail.subject === subject);
+    const expiryMails = mails('A device share has expired');
+    const noticeMails = mails('A device share expires soon');
+    const sides = [recipientEmail, sharer.account.email];
     await eventually(
-      () =>
-        (expiryMails(recipientEmail).length >= SHARES && expiryMails(sharer.account.email).length >= SHARES) ||
-        undefined,
+      () => sides.every((to) => expiryMails(to).length >= SHARES && noticeMails(to).length >= SHARES) || undefined,
       60_000,
     );
     await pause(2_000);
@@ -273,8 +274,14 @@ describeOnPostgresAndRedis('several instances on one PostgreSQL and one Redis', 
     expect(subscription.errors).toEqual([]);
     expect(expired()).toHaveLength(SHARES);
     expect(new Set(expired().map((event) => event.shareId))).toEqual(new Set(shares));
-    expect(expiryMails(recipientEmail)).toHaveLength(SHARES);
-    expect(expiryMails(sharer.account.email)).toHaveLength(SHARES);
+    // Each share was also due for its "expiring soon" notice, once, on whichever instance.
+    const warned = subscription.seen.filter((event) => event.type === 'EXPIRING_SOON');
+    expect(new Set(warned.map((event) => event.shareId))).toEqual(new Set(shares));
+    expect(warned).toHaveLength(SHARES);
+    for (const to of sides) {
+      expect(expiryMails(to)).toHaveLength(SHARES);
+      expect(noticeMails(to)).toHaveLength(SHARES);
+    }
     const pg = new PgClient({ connectionString: database.url });
     await pg.connect();
     try {
