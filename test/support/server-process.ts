@@ -4,6 +4,7 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 
 export interface Started {
+  pid: number;
   exit: Promise<{ code: number | null; stderr: string; stdout: string }>;
   port: Promise<number>;
   kill(signal: NodeJS.Signals): void;
@@ -35,5 +36,5 @@ export function startProcess(env: Record<string, string>): Started {
       resolve({ code, stderr, stdout });
     }),
   );
-  return { exit, port, kill: (signal) => child.kill(signal) };
+  return { pid: child.pid!, exit, port, kill: (signal) => child.kill(signal) };
 }

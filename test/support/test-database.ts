@@ -13,11 +13,11 @@ export interface TestDatabase {
 }
 
 /**
- * A fresh, empty database for one test server: a new in-memory SQLite database, or a new
- * database on the PostgreSQL server of DATABASE_URL, dropped again afterwards.
+ * A fresh, empty database for one test server: a new in-memory SQLite database (or the SQLite
+ * file `base` names), or a new database on the PostgreSQL server of `base` (DATABASE_URL by
+ * default), dropped again afterwards.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const base = suiteDatabaseUrl();
+export async function createTestDatabase(base = suiteDatabaseUrl()): Promise<TestDatabase> {
   if (!isPostgresUrl(base)) return { url: base, drop: async () => {} };
   const name = `devshare_test_${randomBytes(6).toString('hex')}`;
   const admin = async (sql: string) => {

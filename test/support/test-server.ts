@@ -57,9 +57,11 @@ export async function startTestServer(
     queryLogger?: QueryLogger;
     /** Rewrites the fresh database's URL, e.g. to reach it through a proxy the test controls. */
     databaseVia?: (url: string) => string;
+    /** Where the fresh database is made (see createTestDatabase); DATABASE_URL's server by default. */
+    databaseBase?: string;
   } = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(options.databaseBase);
   const config: Config = {
     nodeEnv: 'test',
     port: 0,
