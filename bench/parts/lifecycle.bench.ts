@@ -1,29 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../test/support/test-server';
 import { round, timedInParallel, type Part, type Row, type Size } from '../bench-kit';
+import { benchDatabases } from '../support/bench-databases';
 
 const SHARES: Record<Size, number> = { tiny: 10, default: 500, large: 3_000 };
 const RECIPIENTS = 20;
 const CONCURRENCY = 8;
-const POSTGRES_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 const SHARE = `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`;
 const ACCEPT = `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`;
 const CANCEL = `mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`;
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Fails the run on any GraphQL error: a benchmark of failing requests measures nothing. */
 function expectNoErrors(response: Parameters<typeof errorCodes>[0], what: string) {
@@ -120,12 +108,11 @@ export const lifecyclePart: Part = {
     const rows: Row[] = [];
     const notes: string[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'devshare-bench-'));
-    const databases: [string, string][] = [['SQLite (file, WAL)', `sqlite:${join(dir, 'bench.sqlite')}`]];
-    if (await postgresReachable()) databases.push(['PostgreSQL', POSTGRES_URL]);
-    else notes.push(`PostgreSQL skipped: nothing answers on ${POSTGRES_URL}`);
     try {
-      for (const [label, databaseBase] of databases) {
-        const server = await startTestServer({ databaseBase, config: { redisUrl: undefined } });
+      const { databases, skipped } = await benchDatabases(dir);
+      notes.push(...skipped);
+      for (const [label, fresh] of databases) {
+        const server = await startTestServer({ databaseBase: fresh(), config: { redisUrl: undefined } });
         try {
           for (const row of await measure(server, count)) rows.push({ database: label, ...row });
         } finally {
