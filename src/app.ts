@@ -54,6 +54,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Sees every SQL statement (tests count them; see test/e2e/statement-count.e2e.test.ts). */
   queryLogger?: QueryLogger;
+  /** False turns DataLoader batching off, to measure what it buys (`npm run bench -- graph`). */
+  loaderBatching?: boolean;
 }
 
 /** A running devshare server. */
@@ -76,7 +78,7 @@ export type Services = ReturnType<typeof createServices>;
 const BODY_LIMIT = '1mb';
 const SHUTDOWN_GRACE_MS = 8_000;
 
-function createServices(db: Database, config: Config, clock: Clock, log: Logger) {
+function createServices(db: Database, config: Config, clock: Clock, log: Logger, loaderBatching = true) {
   const audit = new AuditService(db);
   const tokens = new AuthTokenService(config.jwtSecret, config.jwtTtlSeconds, clock);
   const enterprises = new EnterpriseService(db, audit);
@@ -89,9 +91,14 @@ function createServices(db: Database, config: Config, clock: Clock, log: Logger)
     ? new RedisShareEventBus(config.redisUrl, log, config.redisChannel)
     : new InProcessShareEventBus();
   const events = new ShareEventService(db, bus);
-  const contexts = new ContextFactory(db, tokens, log, clock, {
-    shareEvents: (ctx, filter) => events.stream(ctx, filter),
-  });
+  const contexts = new ContextFactory(
+    db,
+    tokens,
+    log,
+    clock,
+    { shareEvents: (ctx, filter) => events.stream(ctx, filter) },
+    loaderBatching,
+  );
   const publisher = createShareEventPublisher(db, bus, clock, log);
   shares.watchChanges(() => publisher.wake());
   const mail = createMailSender(db, createMailTransport(config.smtpUrl, config.mailFrom, log), clock, log);
@@ -146,7 +153,13 @@ const requestIdOf = (req: Request): string => {
 };
 
 /** Creates, migrates and (on first start, if enabled) seeds the database, then serves. */
-export async function createApp({ config, clock = systemClock, logger, queryLogger }: AppOptions): Promise<App> {
+export async function createApp({
+  config,
+  clock = systemClock,
+  logger,
+  queryLogger,
+  loaderBatching,
+}: AppOptions): Promise<App> {
   const log = logger ?? createLogger(config.logLevel, config.nodeEnv);
   const dataSource = createDataSource({
     databaseUrl: config.databaseUrl,
@@ -155,7 +168,7 @@ export async function createApp({ config, clock = systemClock, logger, queryLogg
   });
   await dataSource.initialize();
   const db = new Database(dataSource);
-  const services = createServices(db, config, clock, log);
+  const services = createServices(db, config, clock, log, loaderBatching);
   try {
     await duringStartupAlone(dataSource, async () => {
       await dataSource.runMigrations({ transaction: 'each' });

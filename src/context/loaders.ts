@@ -19,6 +19,10 @@ import { Membership } from '../modules/enterprise/membership.entity';
  * per kind of object keeps the number of statements bounded by the query's depth.
  */
 const BATCHING = { batchScheduleFn: (dispatch: () => void) => setImmediate(dispatch) };
+/** One statement per load: only for measuring what batching buys (`npm run bench -- graph`). */
+const ONE_BY_ONE = { batch: false };
+
+type Batching = typeof BATCHING | typeof ONE_BY_ONE;
 
 /**
  * One loader per entity by primary key. Results come back in key order; a key with no row gets
@@ -28,13 +32,14 @@ function byId<T extends ObjectLiteral & { id: string }>(
   manager: EntityManager,
   entity: EntityTarget<T>,
   label: string,
+  batching: Batching,
 ): DataLoader<string, T> {
   return new DataLoader<string, T>(async (ids) => {
     const wellFormed = ids.filter(isId);
     const rows = wellFormed.length ? await manager.getRepository(entity).findBy({ id: In(wellFormed) } as never) : [];
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? notFound(label));
-  }, BATCHING);
+  }, batching);
 }
 
 /** All rows sharing a foreign key, e.g. every membership of an enterprise, in id order. */
@@ -42,6 +47,7 @@ function byForeignKey<T extends ObjectLiteral & { id: string }>(
   manager: EntityManager,
   entity: EntityTarget<T>,
   column: keyof T & string,
+  batching: Batching,
 ): DataLoader<string, T[]> {
   return new DataLoader(async (keys) => {
     const rows = await manager
@@ -50,14 +56,18 @@ function byForeignKey<T extends ObjectLiteral & { id: string }>(
     const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
     for (const row of rows) grouped.get(row[column] as string)?.push(row);
     return keys.map((key) => grouped.get(key)!);
-  }, BATCHING);
+  }, batching);
 }
 
 /**
  * Per device, the permissions the viewer holds through ACTIVE shares accepted into one of its
  * enterprises (before the device's plan takes its part; see share-permissions.ts).
  */
-function grantsOf(manager: EntityManager, viewer: () => Viewer | null): DataLoader<string, Permission[]> {
+function grantsOf(
+  manager: EntityManager,
+  viewer: () => Viewer | null,
+  batching: Batching,
+): DataLoader<string, Permission[]> {
   return new DataLoader(async (deviceIds) => {
     const current = viewer();
     const enterpriseIds = current ? [...current.roles.keys()] : [];
@@ -79,11 +89,15 @@ function grantsOf(manager: EntityManager, viewer: () => Viewer | null): DataLoad
       }
     }
     return deviceIds.map((id) => [...granted.get(id)!]);
-  }, BATCHING);
+  }, batching);
 }
 
 /** Per account, whether it and the viewer are the two parties of some share (either way round). */
-function sharePartnerOf(manager: EntityManager, viewer: () => Viewer | null): DataLoader<string, boolean> {
+function sharePartnerOf(
+  manager: EntityManager,
+  viewer: () => Viewer | null,
+  batching: Batching,
+): DataLoader<string, boolean> {
   return new DataLoader(async (accountIds) => {
     const viewerId = viewer()?.account.id;
     const viewerEmail = viewer()?.account.email;
@@ -105,26 +119,27 @@ function sharePartnerOf(manager: EntityManager, viewer: () => Viewer | null): Da
       for (const row of rows) partners.add(row.sharerId === viewerId ? row.recipientId : row.sharerId);
     }
     return accountIds.map((id) => partners.has(id));
-  }, BATCHING);
+  }, batching);
 }
 
 /** The DataLoaders of one request (or of one subscription event): never shared beyond it. */
-export function createLoaders(manager: EntityManager, viewer: () => Viewer | null) {
+export function createLoaders(manager: EntityManager, viewer: () => Viewer | null, batch = true) {
+  const batching = batch ? BATCHING : ONE_BY_ONE;
   return {
-    device: byId(manager, Device, 'Device'),
-    share: byId(manager, Share, 'Share'),
-    grants: grantsOf(manager, viewer),
-    sharePartner: sharePartnerOf(manager, viewer),
-    sharedDevicesOfShare: byForeignKey(manager, SharedDevice, 'shareId'),
-    sharedDevicesOfDevice: byForeignKey(manager, SharedDevice, 'deviceId'),
-    devicesOfPolicy: byForeignKey(manager, NotificationPolicyDevice, 'policyId'),
-    account: byId(manager, Account, 'Account'),
-    enterprise: byId(manager, Enterprise, 'Enterprise'),
-    deviceGroup: byId(manager, DeviceGroup, 'Device group'),
-    membershipsOfEnterprise: byForeignKey(manager, Membership, 'enterpriseId'),
-    membershipsOfAccount: byForeignKey(manager, Membership, 'accountId'),
-    childGroups: byForeignKey(manager, DeviceGroup, 'parentId'),
-    groupsOfEnterprise: byForeignKey(manager, DeviceGroup, 'enterpriseId'),
+    device: byId(manager, Device, 'Device', batching),
+    share: byId(manager, Share, 'Share', batching),
+    grants: grantsOf(manager, viewer, batching),
+    sharePartner: sharePartnerOf(manager, viewer, batching),
+    sharedDevicesOfShare: byForeignKey(manager, SharedDevice, 'shareId', batching),
+    sharedDevicesOfDevice: byForeignKey(manager, SharedDevice, 'deviceId', batching),
+    devicesOfPolicy: byForeignKey(manager, NotificationPolicyDevice, 'policyId', batching),
+    account: byId(manager, Account, 'Account', batching),
+    enterprise: byId(manager, Enterprise, 'Enterprise', batching),
+    deviceGroup: byId(manager, DeviceGroup, 'Device group', batching),
+    membershipsOfEnterprise: byForeignKey(manager, Membership, 'enterpriseId', batching),
+    membershipsOfAccount: byForeignKey(manager, Membership, 'accountId', batching),
+    childGroups: byForeignKey(manager, DeviceGroup, 'parentId', batching),
+    groupsOfEnterprise: byForeignKey(manager, DeviceGroup, 'enterpriseId', batching),
   };
 }
 

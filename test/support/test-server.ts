@@ -59,6 +59,7 @@ export async function startTestServer(
     databaseVia?: (url: string) => string;
     /** Where the fresh database is made (see createTestDatabase); DATABASE_URL's server by default. */
     databaseBase?: string;
+    loaderBatching?: boolean;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.databaseBase);
@@ -89,6 +90,7 @@ export async function startTestServer(
     clock: options.clock,
     logger: options.logger ?? createLogger(config.logLevel, 'test'),
     queryLogger: options.queryLogger,
+    loaderBatching: options.loaderBatching,
   });
   const client = graphqlClient(app.url);
 
