@@ -4,9 +4,10 @@ import { dirname, join } from 'node:path';
 import { environment, formatTable, type Part, type PartResult, type Size } from './bench-kit';
 import { expiryPart } from './parts/expiry.bench';
 import { fanoutPart } from './parts/fanout.bench';
+import { graphPart } from './parts/graph.bench';
 import { lifecyclePart } from './parts/lifecycle.bench';
 
-const PARTS: Part[] = [fanoutPart, lifecyclePart, expiryPart];
+const PARTS: Part[] = [graphPart, fanoutPart, lifecyclePart, expiryPart];
 const SIZES: Size[] = ['tiny', 'default', 'large'];
 const RESULTS_FILE = join(__dirname, 'results', 'latest.json');
 

@@ -11,7 +11,7 @@ describe('npm run bench', () => {
     try {
       const file = join(dir, 'latest.json');
       const results = await runBench(['--size', 'tiny'], file);
-      expect(results.map((result) => result.part)).toEqual(['fanout', 'lifecycle', 'expiry']);
+      expect(results.map((result) => result.part)).toEqual(['graph', 'fanout', 'lifecycle', 'expiry']);
       for (const result of results) expect(result.rows.length).toBeGreaterThan(0);
       const written = JSON.parse(readFileSync(file, 'utf8'));
       expect(written).toMatchObject({ size: 'tiny', parts: results });
@@ -23,7 +23,9 @@ describe('npm run bench', () => {
   }, 120_000);
 
   it('names an unknown part or size in its error', async () => {
-    await expect(runBench(['graphs'])).rejects.toThrow('unknown part graphs: choose from fanout, lifecycle, expiry');
+    await expect(runBench(['graphs'])).rejects.toThrow(
+      'unknown part graphs: choose from graph, fanout, lifecycle, expiry',
+    );
     await expect(runBench(['--size', 'huge'])).rejects.toThrow(
       '--size must be one of tiny, default, large, got "huge"',
     );
