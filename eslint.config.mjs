@@ -17,4 +17,52 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The request layer knows no module's rules: modules register them (createAuthChecker in
+    // schema.ts, loaders.of(factory)), so that a rule has one home in its module.
+    files: ['src/context/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/*.policy', '**/*-access.loaders'],
+              message: 'src/context/ must not import module policies: let the module register its rules.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Domain rules are pure: no database, no GraphQL (policies may name their types).
+    files: [
+      'src/common/access.ts',
+      'src/modules/**/*-lifecycle.ts',
+      'src/modules/**/*-rules.ts',
+      'src/modules/**/*-permissions.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: ['typeorm', 'graphql', 'type-graphql'].map((name) => ({ name, message: 'Domain rules are pure.' })) },
+      ],
+    },
+  },
+  {
+    files: ['src/modules/**/*.policy.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['typeorm', 'graphql', 'type-graphql'].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: 'Policies are pure: they may name these types, not use them.',
+          })),
+        },
+      ],
+    },
+  },
 );

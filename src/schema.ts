@@ -1,20 +1,29 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType, type PubSub } from 'type-graphql';
-import { authChecker } from './context/auth-checker';
+import { createAuthChecker } from './context/auth-checker';
 import { checkIdArguments } from './context/id-arguments.middleware';
+import { accountFieldRules } from './modules/account/account.policy';
 import { AccountResolver } from './modules/account/account.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { DeviceOperationResolver, NotificationPolicyResolver } from './modules/device/device-operation.resolver';
+import { deviceFieldRules } from './modules/device/device.policy';
 import { DeviceGroupResolver, DeviceResolver } from './modules/device/device.resolver';
-import { EnterpriseResolver, MembershipResolver } from './modules/enterprise/enterprise.resolver';
+import { enterpriseFieldRules } from './modules/enterprise/enterprise.policy';
+import {
+  EnterpriseResolver,
+  MembershipInvitationResolver,
+  MembershipResolver,
+} from './modules/enterprise/enterprise.resolver';
 import { ShareDeviceResolver } from './modules/share/share-device.resolver';
 import { ShareEventResolver } from './modules/share/share-event.resolver';
+import { ShareInvitationResolver } from './modules/share/share-invitation.resolver';
 import { SharedDeviceResolver, ShareResolver, ShareSharerSummaryResolver } from './modules/share/share.resolver';
 
 export const resolvers = [
   AccountResolver,
   EnterpriseResolver,
   MembershipResolver,
+  MembershipInvitationResolver,
   DeviceResolver,
   DeviceGroupResolver,
   AuditResolver,
@@ -23,6 +32,7 @@ export const resolvers = [
   ShareSharerSummaryResolver,
   ShareDeviceResolver,
   ShareEventResolver,
+  ShareInvitationResolver,
   DeviceOperationResolver,
   NotificationPolicyResolver,
 ] as const;
@@ -45,7 +55,7 @@ export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema
   return buildSchema({
     resolvers,
     container,
-    authChecker,
+    authChecker: createAuthChecker(accountFieldRules, enterpriseFieldRules, deviceFieldRules),
     pubSub: topicsUnused,
     globalMiddlewares: [checkIdArguments],
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },

@@ -1,10 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SharedDeviceStatus, ShareStatus } from '../../src/modules/share/share-lifecycle';
-import { Share, SharedDevice } from '../../src/modules/share/share.entity';
-import { Permission } from '../../src/modules/share/share-permissions';
+import { insertShares } from '../../test/support/bulk-shares';
 import { startTestServer, type TestServer } from '../../test/support/test-server';
 import { round, type Part, type Row, type Size } from '../bench-kit';
 import { benchDatabases } from '../support/bench-databases';
@@ -14,7 +11,6 @@ const SCALE: Record<Size, { expiring: number; total: number }> = {
   default: { expiring: 1_000, total: 100_000 },
   large: { expiring: 5_000, total: 500_000 },
 };
-const INSERT_CHUNK = 500;
 const DAY = 24 * 3600 * 1000;
 
 /**
@@ -29,52 +25,17 @@ async function seed(server: TestServer, expiring: number, total: number, at: Dat
     {},
     { token: sharer.token },
   );
-  const enterpriseId = created.data!.createEnterprise.id;
   const now = new Date();
-  const shares: Share[] = [];
-  const devices: SharedDevice[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = i < expiring;
-    const id = randomUUID();
-    shares.push(
-      Object.assign(new Share(), {
-        id,
-        enterpriseId,
-        sharerId: sharer.account.id,
-        recipientEmail: `recipient${i % 1_000}@example.com`,
-        recipientId: null,
-        receivingEnterpriseId: null,
-        permissions: [Permission.MONITOR],
-        expiresAt: due ? at : new Date(now.getTime() + 2 * DAY + ((i * 7_919) % (28 * DAY))),
-        invitationExpiresAt: now,
-        description: null,
-        status: ShareStatus.ACTIVE,
-        linkNonce: randomBytes(16).toString('hex'),
-        codeNonce: randomBytes(16).toString('hex'),
-        codeFailures: 0,
-        createdAt: now,
-        updatedAt: now,
-        acceptedAt: now,
-        expiryWarnedAt: due ? now : null,
-        endedAt: null,
-      }),
-    );
-    devices.push(
-      Object.assign(new SharedDevice(), {
-        id: randomUUID(),
-        shareId: id,
-        deviceId: randomUUID(),
-        status: SharedDeviceStatus.ACTIVE,
-        addedAt: now,
-        endedAt: null,
-      }),
-    );
-  }
-  const manager = server.app.db.manager;
-  for (let i = 0; i < total; i += INSERT_CHUNK) {
-    await manager.insert(Share, shares.slice(i, i + INSERT_CHUNK));
-    await manager.insert(SharedDevice, devices.slice(i, i + INSERT_CHUNK));
-  }
+  await insertShares(server, {
+    sharer,
+    enterpriseId: created.data!.createEnterprise.id,
+    count: total,
+    recipientEmail: (i) => `recipient${i % 1_000}@example.com`,
+    shape: (i) =>
+      i < expiring
+        ? { expiresAt: at, expiryWarnedAt: now }
+        : { expiresAt: new Date(now.getTime() + 2 * DAY + ((i * 7_919) % (28 * DAY))) },
+  });
   return sharer;
 }
 

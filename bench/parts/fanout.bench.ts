@@ -7,6 +7,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startProcess } from '../../test/support/server-process';
 import { graphqlClient } from '../../test/support/test-server';
+import { startSmtp } from '../../test/support/test-smtp';
 import { quantile, round, type Part, type Row, type Size } from '../bench-kit';
 
 const LEVELS: Record<Size, number[]> = {
@@ -36,6 +37,8 @@ function rssKiB(pid: number): number {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
 
 async function devshareTarget(dir: string, maxEvents: number): Promise<Target> {
+  // Production needs an SMTP server; the shares of this part go to e-mails without accounts, so it stays idle.
+  const smtp = await startSmtp();
   const started = startProcess({
     PORT: '0',
     DATABASE_URL: `sqlite:${join(dir, 'fanout.sqlite')}`,
@@ -44,6 +47,7 @@ async function devshareTarget(dir: string, maxEvents: number): Promise<Target> {
     JWT_SECRET: randomBytes(48).toString('base64url'),
     WS_MAX_SOCKETS_PER_ACCOUNT: '100000',
     NODE_ENV: 'production',
+    SMTP_URL: smtp.url,
   });
   const url = `http://127.0.0.1:${await started.port}/graphql`;
   const client = graphqlClient(url);
@@ -103,6 +107,7 @@ async function devshareTarget(dir: string, maxEvents: number): Promise<Target> {
     async close() {
       started.kill('SIGTERM');
       await started.exit;
+      await smtp.close();
     },
   };
 }

@@ -38,7 +38,7 @@ const STATUS_MIX: [ShareStatus, number][] = [
   [ShareStatus.EXPIRED, 10],
 ];
 
-interface DashboardQuery {
+export interface DashboardQuery {
   name: string;
   query: string;
   variables: (deviceId: string) => Record<string, unknown>;
@@ -46,7 +46,7 @@ interface DashboardQuery {
   sql: { text: string; params: (ids: { sharerId: string; enterpriseId: string; deviceId: string }) => unknown[] }[];
 }
 
-const QUERIES: DashboardQuery[] = [
+export const DASHBOARD_QUERIES: DashboardQuery[] = [
   {
     name: 'sharedByMe first 50, with devices',
     query: `query { sharedByMe(first: 50) { edges { cursor node { id recipientEmail status permissions expiresAt degraded
@@ -129,7 +129,7 @@ async function seed(server: TestServer, scale: (typeof SCALE)[Size]) {
     { token: sharer.token },
   );
   const enterpriseId = created.data!.createEnterprise.id;
-  const manager = server.app.db.manager;
+  const manager = server.app.db.dataSource.manager; // seeding writes straight through the writing connection
   const { passwordHash } = await manager.findOneByOrFail(Account, { id: sharer.account.id });
   const now = Date.now();
   const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
@@ -254,23 +254,30 @@ async function seed(server: TestServer, scale: (typeof SCALE)[Size]) {
   return { sharer, enterpriseId, deviceId: busiest, shares: shares.length, rows: sharedDevices.length };
 }
 
-/** Load from a worker thread, so that the server keeps the main thread to itself. */
+/**
+ * Load from a worker thread, so that the server keeps the main thread to itself: for `seconds`,
+ * or, when not one request finished in that time (a tiny run on a busy machine), until every
+ * connection has had two answers. The rate is what finished over the time it took.
+ */
 async function load(server: TestServer, sharer: Session, body: string, seconds: number) {
-  const result = await autocannon({
-    url: server.url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${sharer.token}` },
-    body,
-    connections: CONNECTIONS,
-    duration: seconds,
-    workers: 1,
-  });
+  const run = (until: { duration: number } | { amount: number }) =>
+    autocannon({
+      url: server.url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${sharer.token}` },
+      body,
+      connections: CONNECTIONS,
+      workers: 1,
+      ...until,
+    });
+  let result = await run({ duration: seconds });
+  if (result.requests.total === 0) result = await run({ amount: CONNECTIONS * 2 });
   if (result.non2xx || result.errors) {
     throw new Error(
       `load failed: ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)}), ${result.errors} errors`,
     );
   }
-  return { perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return { perSecond: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
 /** Runs `work` back to back for `seconds`; answers its rate and latency. */
@@ -316,7 +323,7 @@ export const graphPart: Part = {
       const data = await seed(server, scale);
       const figures: Record<string, Row[]> = {};
       try {
-        for (const dashboard of QUERIES) {
+        for (const dashboard of DASHBOARD_QUERIES) {
           const variables = dashboard.variables(data.deviceId);
           const body = JSON.stringify({ query: dashboard.query, variables });
           const send = () => server.gql(dashboard.query, variables, { token: data.sharer.token });
@@ -350,7 +357,7 @@ export const graphPart: Part = {
         config,
       });
       try {
-        for (const dashboard of QUERIES) {
+        for (const dashboard of DASHBOARD_QUERIES) {
           const variables = dashboard.variables(data.deviceId);
           const send = () => server.gql(dashboard.query, variables, { token: data.sharer.token });
           const served = await load(

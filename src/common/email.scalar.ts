@@ -1,10 +1,10 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { ErrorCode } from './errors';
+import { GraphQLScalarType, Kind } from 'graphql';
+import { badInput } from './errors';
 
 const MAX_LENGTH = 254;
-// Deliberately loose: one @, something on both sides, a dot in the domain, no spaces. The mail
-// server is the real judge; this only stops what cannot be an address.
-const SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// Deliberately loose: one @, something on both sides, a dot in the domain, no spaces and no
+// control characters. The mail server is the real judge; this only stops what cannot be an address.
+const SHAPE = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 
 /** Trims and lower-cases an e-mail address, or says why it is not one. */
 export function normalizeEmail(value: unknown): string {
@@ -16,9 +16,8 @@ export function normalizeEmail(value: unknown): string {
   return email;
 }
 
-function invalid(message: string) {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
-}
+// An AppError keeps BAD_USER_INPUT in a literal too, where Apollo would say GRAPHQL_VALIDATION_FAILED.
+const invalid = (message: string) => badInput(message);
 
 /**
  * E-mail addresses as clients send them; every address that enters through the API is

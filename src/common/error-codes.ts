@@ -22,5 +22,11 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** A resume cursor older than the event retention: reload instead of resuming. */
   CURSOR_EXPIRED: 'CURSOR_EXPIRED',
+  /** The operation is over one of the operation limits (`limit`, `maximum`, `measured` say which). */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The operation ran longer than the execution time limit and was stopped. */
+  QUERY_TIMEOUT: 'QUERY_TIMEOUT',
+  /** The answer would be larger than the answer size limit. */
+  RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

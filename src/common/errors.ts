@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ASTNode } from 'graphql';
 import { ErrorCode } from './error-codes';
 
 export { ErrorCode };
@@ -20,8 +20,9 @@ const PUBLIC_CODES = new Set<string>([...Object.values(ErrorCode), ...REQUEST_ER
 
 /** An error meant for the client: its message and code are shown as they are. */
 export class AppError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
-    super(message, { extensions: { code, ...details } });
+  /** `nodes`: where in the document the error lies, for errors found while validating it. */
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, nodes?: ASTNode) {
+    super(message, { nodes, extensions: { code, ...details } });
     this.name = 'AppError';
   }
 }
@@ -37,6 +38,14 @@ export const serviceUnavailable = () =>
   new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The service cannot reach its database right now; try again shortly', {
     http: { status: 503 },
   });
+
+/** The operation ran past its time limit (GRAPHQL_TIMEOUT_MS) and stopped loading data. */
+export const queryTimeout = (timeLimitMs: number) =>
+  new AppError(
+    ErrorCode.QUERY_TIMEOUT,
+    `The operation ran longer than ${timeLimitMs} ms and was stopped: ask for less (smaller pages, fewer fields)`,
+    { timeLimitMs },
+  );
 
 /**
  * Whether an error may reach the client as it is. Anything else (a database error, a bug) is

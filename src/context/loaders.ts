@@ -5,10 +5,8 @@ import { notFound } from '../common/errors';
 import { Account } from '../modules/account/account.entity';
 import { Device } from '../modules/device/device.entity';
 import { NotificationPolicyDevice } from '../modules/notification/notification-policy.entity';
-import { ShareStatus } from '../modules/share/share-lifecycle';
-import type { Permission } from '../modules/share/share-permissions';
 import { Share, SharedDevice } from '../modules/share/share.entity';
-import type { Viewer } from './request-context';
+import type { Actor } from '../common/access';
 import { DeviceGroup } from '../modules/device/device-group.entity';
 import { Enterprise } from '../modules/enterprise/enterprise.entity';
 import { Membership } from '../modules/enterprise/membership.entity';
@@ -24,6 +22,21 @@ const ONE_BY_ONE = { batch: false };
 
 type Batching = typeof BATCHING | typeof ONE_BY_ONE;
 
+/** How the loaders of one context load: batched or not, and a check before each statement. */
+interface LoadOptions {
+  batching: Batching;
+  /** Throws to refuse the load (e.g. QUERY_TIMEOUT once the operation has run too long). */
+  beforeLoad: () => void;
+}
+
+/** A DataLoader whose every batch first passes `beforeLoad`: no statement starts after it refuses. */
+function loader<K, V>(options: LoadOptions, load: DataLoader.BatchLoadFn<K, V>): DataLoader<K, V> {
+  return new DataLoader<K, V>(async (keys) => {
+    options.beforeLoad();
+    return load(keys);
+  }, options.batching);
+}
+
 /**
  * One loader per entity by primary key. Results come back in key order; a key with no row gets
  * a NOT_FOUND error of its own, as DataLoader expects, instead of failing the whole batch.
@@ -32,14 +45,14 @@ function byId<T extends ObjectLiteral & { id: string }>(
   manager: EntityManager,
   entity: EntityTarget<T>,
   label: string,
-  batching: Batching,
+  options: LoadOptions,
 ): DataLoader<string, T> {
-  return new DataLoader<string, T>(async (ids) => {
+  return loader<string, T>(options, async (ids) => {
     const wellFormed = ids.filter(isId);
     const rows = wellFormed.length ? await manager.getRepository(entity).findBy({ id: In(wellFormed) } as never) : [];
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? notFound(label));
-  }, batching);
+  });
 }
 
 /** All rows sharing a foreign key, e.g. every membership of an enterprise, in id order. */
@@ -47,99 +60,60 @@ function byForeignKey<T extends ObjectLiteral & { id: string }>(
   manager: EntityManager,
   entity: EntityTarget<T>,
   column: keyof T & string,
-  batching: Batching,
+  options: LoadOptions,
 ): DataLoader<string, T[]> {
-  return new DataLoader(async (keys) => {
+  return loader(options, async (keys: readonly string[]) => {
     const rows = await manager
       .getRepository(entity)
       .find({ where: { [column]: In([...keys]) } as never, order: { id: 'ASC' } as never });
     const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
     for (const row of rows) grouped.get(row[column] as string)?.push(row);
     return keys.map((key) => grouped.get(key)!);
-  }, batching);
+  });
+}
+
+/** What a module's own loader is made with (see `LoaderFactory`). */
+export interface LoaderKit {
+  manager: EntityManager;
+  /** The viewer as the access rules see it, or null for an anonymous request. */
+  actor: () => Actor | null;
+  /** A DataLoader that batches and stops like every other loader of the set. */
+  loader<K, V>(load: DataLoader.BatchLoadFn<K, V>): DataLoader<K, V>;
 }
 
 /**
- * Per device, the permissions the viewer holds through ACTIVE shares accepted into one of its
- * enterprises (before the device's plan takes its part; see share-permissions.ts).
+ * A loader that a module defines (an access rule's, say), made at most once per set of loaders
+ * (`loaders.of(factory)`): it lives and dies with the others, per request or per subscription event.
  */
-function grantsOf(
-  manager: EntityManager,
-  viewer: () => Viewer | null,
-  batching: Batching,
-): DataLoader<string, Permission[]> {
-  return new DataLoader(async (deviceIds) => {
-    const current = viewer();
-    const enterpriseIds = current ? [...current.roles.keys()] : [];
-    const granted = new Map<string, Set<Permission>>(deviceIds.map((id) => [id, new Set()]));
-    if (current && enterpriseIds.length) {
-      const rows = await manager
-        .createQueryBuilder(SharedDevice, 'sd')
-        .innerJoin(Share, 'share', 'share.id = sd.shareId')
-        .select('sd.deviceId', 'deviceId')
-        .addSelect('share.permissions', 'permissions')
-        .where('sd.deviceId IN (:...deviceIds)', { deviceIds: deviceIds.filter(isId) })
-        .andWhere('sd.status = :active AND share.status = :active', { active: ShareStatus.ACTIVE })
-        .andWhere('share.recipientId = :recipientId', { recipientId: current.account.id })
-        .andWhere('share.receivingEnterpriseId IN (:...enterpriseIds)', { enterpriseIds })
-        .getRawMany<{ deviceId: string; permissions: string }>();
-      for (const row of rows) {
-        for (const permission of JSON.parse(row.permissions) as Permission[])
-          granted.get(row.deviceId)?.add(permission);
-      }
-    }
-    return deviceIds.map((id) => [...granted.get(id)!]);
-  }, batching);
-}
-
-/** Per account, whether it and the viewer are the two parties of some share (either way round). */
-function sharePartnerOf(
-  manager: EntityManager,
-  viewer: () => Viewer | null,
-  batching: Batching,
-): DataLoader<string, boolean> {
-  return new DataLoader(async (accountIds) => {
-    const viewerId = viewer()?.account.id;
-    const viewerEmail = viewer()?.account.email;
-    const ids = accountIds.filter(isId);
-    const partners = new Set<string>();
-    if (viewerId && ids.length) {
-      const rows = await manager
-        .createQueryBuilder(Share, 'share')
-        .select('share.sharerId', 'sharerId')
-        .addSelect('share.recipientId', 'recipientId')
-        .where('share.sharerId = :viewerId AND share.recipientId IN (:...ids)', { viewerId, ids })
-        .orWhere('share.recipientId = :viewerId AND share.sharerId IN (:...ids)', { viewerId, ids })
-        // A share not yet accepted already has its recipient: whoever holds its e-mail.
-        .orWhere('share.recipientId IS NULL AND share.recipientEmail = :viewerEmail AND share.sharerId IN (:...ids)', {
-          viewerEmail,
-          ids,
-        })
-        .getRawMany<{ sharerId: string; recipientId: string }>();
-      for (const row of rows) partners.add(row.sharerId === viewerId ? row.recipientId : row.sharerId);
-    }
-    return accountIds.map((id) => partners.has(id));
-  }, batching);
-}
+export type LoaderFactory<L> = (kit: LoaderKit) => L;
 
 /** The DataLoaders of one request (or of one subscription event): never shared beyond it. */
-export function createLoaders(manager: EntityManager, viewer: () => Viewer | null, batch = true) {
-  const batching = batch ? BATCHING : ONE_BY_ONE;
+export function createLoaders(
+  manager: EntityManager,
+  actor: () => Actor | null,
+  { batch = true, beforeLoad = () => undefined }: { batch?: boolean; beforeLoad?: () => void } = {},
+) {
+  const options: LoadOptions = { batching: batch ? BATCHING : ONE_BY_ONE, beforeLoad };
+  const kit: LoaderKit = { manager, actor, loader: (load) => loader(options, load) };
+  const made = new Map<LoaderFactory<unknown>, unknown>();
   return {
-    device: byId(manager, Device, 'Device', batching),
-    share: byId(manager, Share, 'Share', batching),
-    grants: grantsOf(manager, viewer, batching),
-    sharePartner: sharePartnerOf(manager, viewer, batching),
-    sharedDevicesOfShare: byForeignKey(manager, SharedDevice, 'shareId', batching),
-    sharedDevicesOfDevice: byForeignKey(manager, SharedDevice, 'deviceId', batching),
-    devicesOfPolicy: byForeignKey(manager, NotificationPolicyDevice, 'policyId', batching),
-    account: byId(manager, Account, 'Account', batching),
-    enterprise: byId(manager, Enterprise, 'Enterprise', batching),
-    deviceGroup: byId(manager, DeviceGroup, 'Device group', batching),
-    membershipsOfEnterprise: byForeignKey(manager, Membership, 'enterpriseId', batching),
-    membershipsOfAccount: byForeignKey(manager, Membership, 'accountId', batching),
-    childGroups: byForeignKey(manager, DeviceGroup, 'parentId', batching),
-    groupsOfEnterprise: byForeignKey(manager, DeviceGroup, 'enterpriseId', batching),
+    /** The loader `factory` makes, made once for this set. */
+    of<L>(factory: LoaderFactory<L>): L {
+      if (!made.has(factory)) made.set(factory, factory(kit));
+      return made.get(factory) as L;
+    },
+    device: byId(manager, Device, 'Device', options),
+    share: byId(manager, Share, 'Share', options),
+    sharedDevicesOfShare: byForeignKey(manager, SharedDevice, 'shareId', options),
+    sharedDevicesOfDevice: byForeignKey(manager, SharedDevice, 'deviceId', options),
+    devicesOfPolicy: byForeignKey(manager, NotificationPolicyDevice, 'policyId', options),
+    account: byId(manager, Account, 'Account', options),
+    enterprise: byId(manager, Enterprise, 'Enterprise', options),
+    deviceGroup: byId(manager, DeviceGroup, 'Device group', options),
+    membershipsOfEnterprise: byForeignKey(manager, Membership, 'enterpriseId', options),
+    membershipsOfAccount: byForeignKey(manager, Membership, 'accountId', options),
+    childGroups: byForeignKey(manager, DeviceGroup, 'parentId', options),
+    groupsOfEnterprise: byForeignKey(manager, DeviceGroup, 'enterpriseId', options),
   };
 }
 

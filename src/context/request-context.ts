@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
+import type { Actor } from '../common/access';
 import type { Clock } from '../common/clock';
-import { badInput, notFound, unauthenticated } from '../common/errors';
+import { badInput, notFound, queryTimeout, unauthenticated } from '../common/errors';
 import { isId } from '../common/ids';
 import type { Role } from '../common/roles';
 import type { Database } from '../database/database';
@@ -14,6 +15,11 @@ import { createLoaders, type Loaders } from './loaders';
 export interface Viewer {
   account: Account;
   roles: ReadonlyMap<string, Role>;
+  /**
+   * The account's e-mail once its owner has proved it (the verification mail), else null. Shares
+   * addressed to an e-mail are matched against this, never against the unproven `account.email`.
+   */
+  verifiedEmail: string | null;
 }
 
 /** Live streams a subscription resolver can open for its context (kept here so resolvers stay adapters). */
@@ -24,10 +30,17 @@ export interface LiveStreams {
 /** What a request says about its caller, read from HTTP headers or graphql-ws connection params. */
 export interface ContextParams {
   requestId: string;
+  /** The client's IP address (the socket's peer, or the proxy's `X-Forwarded-For` when trusted). */
+  clientAddress: string;
   /** `Bearer <token>`, or undefined for an anonymous request. */
   authorization?: string;
   /** The enterprise to act in (`x-enterprise-id`); optional when the viewer has only one. */
   enterpriseId?: string;
+  /**
+   * How long the operation (each event, for a subscription) may load data; past it every load
+   * fails with QUERY_TIMEOUT. Unset for the server's own work (expiry, demo data).
+   */
+  timeLimitMs?: number;
 }
 
 /**
@@ -36,9 +49,13 @@ export interface ContextParams {
  */
 export class RequestContext {
   private currentLoaders: Loaders;
+  /** performance.now() past which loading stops (see ContextParams.timeLimitMs). */
+  private deadline = Infinity;
 
   constructor(
     readonly requestId: string,
+    /** The client's IP address, for per-address limits (login throttling, request rates). */
+    readonly clientAddress: string,
     readonly log: Logger,
     readonly clock: Clock,
     private readonly db: Database,
@@ -46,8 +63,22 @@ export class RequestContext {
     private readonly requestedEnterpriseId: string | undefined,
     readonly live: LiveStreams,
     private readonly loaderBatching = true,
+    private readonly timeLimitMs?: number,
   ) {
-    this.currentLoaders = createLoaders(db.manager, () => this.currentViewer, loaderBatching);
+    this.currentLoaders = this.newLoaders();
+  }
+
+  private newLoaders(): Loaders {
+    if (this.timeLimitMs !== undefined) this.deadline = performance.now() + this.timeLimitMs;
+    return createLoaders(this.db.manager, () => this.actor(), {
+      batch: this.loaderBatching,
+      beforeLoad: () => this.checkTime(),
+    });
+  }
+
+  /** QUERY_TIMEOUT once the operation has run past its time limit. */
+  checkTime(): void {
+    if (performance.now() > this.deadline) throw queryTimeout(this.timeLimitMs!);
   }
 
   get loaders(): Loaders {
@@ -60,7 +91,7 @@ export class RequestContext {
    */
   async renew(): Promise<void> {
     await this.refreshViewer();
-    this.currentLoaders = createLoaders(this.db.manager, () => this.currentViewer, this.loaderBatching);
+    this.currentLoaders = this.newLoaders();
   }
 
   get viewer(): Viewer | null {
@@ -76,6 +107,25 @@ export class RequestContext {
   /** The viewer's role in an enterprise, if it is a member. */
   roleIn(enterpriseId: string): Role | undefined {
     return this.currentViewer?.roles.get(enterpriseId);
+  }
+
+  /** The viewer as the access rules see it (see common/access.ts), or null for an anonymous request. */
+  actor(): Actor | null {
+    const viewer = this.currentViewer;
+    if (!viewer) return null;
+    const only = viewer.roles.size === 1 ? [...viewer.roles.keys()][0] : null;
+    return {
+      accountId: viewer.account.id,
+      verifiedEmail: viewer.verifiedEmail,
+      roles: viewer.roles,
+      actingEnterpriseId: this.requestedEnterpriseId ?? only,
+    };
+  }
+
+  /** The actor, or UNAUTHENTICATED for an anonymous request. */
+  requireActor(): Actor {
+    this.requireViewer();
+    return this.actor()!;
   }
 
   /**
@@ -106,7 +156,11 @@ export class RequestContext {
 
 async function loadViewer(manager: EntityManager, account: Account): Promise<Viewer> {
   const memberships = await manager.findBy(Membership, { accountId: account.id });
-  return { account, roles: new Map(memberships.map((m) => [m.enterpriseId, m.role])) };
+  return {
+    account,
+    roles: new Map(memberships.map((m) => [m.enterpriseId, m.role])),
+    verifiedEmail: account.emailVerifiedAt ? account.email : null,
+  };
 }
 
 /** Makes the RequestContext of every HTTP request and every WebSocket operation. */
@@ -135,6 +189,7 @@ export class ContextFactory {
     }
     return new RequestContext(
       params.requestId,
+      params.clientAddress,
       log,
       this.clock,
       this.db,
@@ -142,6 +197,7 @@ export class ContextFactory {
       enterpriseId,
       this.live,
       this.loaderBatching,
+      params.timeLimitMs,
     );
   }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { DataSource, type Logger } from 'typeorm';
@@ -14,15 +14,36 @@ export interface DataSourceOptions {
   databaseUrl: string;
   poolSize?: number;
   logger?: Logger;
+  /** SQLite: a second connection that only reads (see `openDatabase`). */
+  readOnly?: boolean;
+  /** SQLite: a file thrown away at shutdown (`sqlite::memory:`), so no commit waits for the disk. */
+  throwaway?: boolean;
 }
 
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
 /**
+ * The SQLite file holds password hashes and share data: only the server's user may read it
+ * (0600, in a 0700 folder when it creates one). SQLite gives its -wal and -shm files the mode of
+ * the database file.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+}
+
+/**
  * The DataSource for a DATABASE_URL: the app's, the TypeORM CLI's (ormconfig.ts) and the tests'.
  * Each database has its own migrations folder, generated from the same entities.
  */
-export function createDataSource({ databaseUrl, poolSize = 10, logger }: DataSourceOptions): DataSource {
+export function createDataSource({
+  databaseUrl,
+  poolSize = 10,
+  logger,
+  readOnly = false,
+  throwaway = false,
+}: DataSourceOptions): DataSource {
   if (isPostgresUrl(databaseUrl)) {
     return new DataSource({
       type: 'postgres',
@@ -37,19 +58,22 @@ export function createDataSource({ databaseUrl, poolSize = 10, logger }: DataSou
   }
   const file = databaseUrl.slice('sqlite:'.length);
   const database = file === ':memory:' ? ':memory:' : file;
-  if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+  if (database !== ':memory:' && !readOnly) createPrivately(database);
   return new DataSource({
     type: 'better-sqlite3',
     database,
+    readonly: readOnly,
     entities,
     migrations: [join(__dirname, 'migrations', 'sqlite', '*.{ts,js}')],
     migrationsTableName: 'migrations',
     // WAL lets readers in while the single writer commits; the busy timeout covers the CLI
     // and a second process opening the same file.
     prepareDatabase: (db: { pragma(source: string): unknown }) => {
-      db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
+      if (readOnly) return;
+      db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');
+      if (throwaway) db.pragma('synchronous = OFF');
     },
     logger,
     logging: logger ? 'all' : false,

@@ -1,10 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Mutex } from 'async-mutex';
 import type { DataSource, DeepPartial, EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { createDataSource, isPostgresUrl, type DataSourceOptions } from './data-source';
 
 /**
- * The app's handle on its DataSource: transactions and the few differences between SQLite and
- * PostgreSQL that services must not care about.
+ * The app's handle on its database: transactions, reads, and the few differences between SQLite
+ * and PostgreSQL that services must not care about. Open one with `openDatabase`.
+ *
+ * What a request sees: reads outside a transaction (`manager`) see committed data only, and a
+ * transaction sees its own writes. On PostgreSQL that is READ COMMITTED from the pool, with row
+ * locks where a rule must hold under concurrency; on SQLite, transactions take turns on one
+ * writing connection (serializable) while reads go through a second, read-only one.
  */
 export class Database {
   /**
@@ -13,21 +22,45 @@ export class Database {
    * them serializable, as a single-file database allows only one writer anyway.
    */
   private readonly sqliteTurns = new Mutex();
+  /**
+   * Set on SQLite once the writing connection could not be brought out of a failed transaction:
+   * from then on every transaction fails with it (SERVICE_UNAVAILABLE) and /readyz answers 503,
+   * rather than acknowledge writes that would never commit. A restart opens a new connection.
+   */
+  private connectionLost: Error | null = null;
 
-  constructor(readonly dataSource: DataSource) {}
+  /**
+   * @param dataSource where transactions run (and, on PostgreSQL, everything: a pool)
+   * @param reads where reads outside a transaction run: on SQLite a read-only connection to the
+   *   same file, which sees only what has committed (WAL lets it read while the writer writes)
+   * @param onClose what to remove once both are closed (a throwaway file)
+   */
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly reads: DataSource = dataSource,
+    private readonly onClose: () => void = () => {},
+  ) {}
 
   get isPostgres(): boolean {
     return this.dataSource.options.type === 'postgres';
   }
 
+  /** For reads outside a transaction: committed data only. Writes go through `transaction`. */
   get manager(): EntityManager {
-    return this.dataSource.manager;
+    return this.reads.manager;
   }
 
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.isPostgres) return this.dataSource.transaction(work);
-    return this.sqliteTurns.runExclusive(() => this.dataSource.transaction(work));
+    return this.sqliteTurns.runExclusive(async () => {
+      if (this.connectionLost) throw this.connectionLost;
+      try {
+        return await this.dataSource.transaction(work);
+      } finally {
+        this.endLeftoverTransaction();
+      }
+    });
   }
 
   /**
@@ -46,19 +79,87 @@ export class Database {
     return this.isPostgres ? query.setLock('pessimistic_write').setOnLocked('skip_locked') : query;
   }
 
-  /** Whether the database can be queried right now (for /readyz). */
+  /**
+   * After a failed COMMIT or ROLLBACK (a full disk, an I/O error), TypeORM may think its
+   * transaction ended while SQLite's is still open, or still count it as active: every later
+   * "transaction" would then be a savepoint inside one that never commits, acknowledged and then
+   * lost. Whatever happened, the connection leaves here outside any transaction, or is given up.
+   */
+  private endLeftoverTransaction(): void {
+    const runner = this.dataSource.createQueryRunner() as unknown as {
+      isTransactionActive: boolean;
+      transactionDepth: number;
+    };
+    const connection = (
+      this.dataSource.driver as unknown as { databaseConnection: { inTransaction: boolean; exec(sql: string): void } }
+    ).databaseConnection;
+    if (!connection.inTransaction && !runner.isTransactionActive && runner.transactionDepth === 0) return;
+    try {
+      if (connection.inTransaction) connection.exec('ROLLBACK');
+    } catch {
+      // judged just below
+    }
+    runner.isTransactionActive = false;
+    runner.transactionDepth = 0;
+    if (connection.inTransaction) {
+      this.connectionLost = Object.assign(new Error('The SQLite connection is stuck in a transaction it cannot end'), {
+        code: CONNECTION_LOST,
+      });
+    }
+  }
+
+  /** Whether the database can be queried and written right now (for /readyz). */
   async isReachable(): Promise<boolean> {
+    if (this.connectionLost) return false;
     try {
       await this.dataSource.query('SELECT 1');
+      if (this.reads !== this.dataSource) await this.reads.query('SELECT 1');
       return true;
     } catch {
       return false;
     }
   }
+
+  async close(): Promise<void> {
+    for (const source of new Set([this.reads, this.dataSource])) {
+      if (source.isInitialized) await source.destroy();
+    }
+    this.onClose();
+  }
 }
+
+/**
+ * Opens the database a DATABASE_URL names. A SQLite database gets a writing and a read-only
+ * connection to one file; `sqlite::memory:` is a throwaway file (removed on close), so that it
+ * behaves as a real one does.
+ */
+export async function openDatabase(options: DataSourceOptions): Promise<Database> {
+  if (isPostgresUrl(options.databaseUrl)) {
+    const pool = createDataSource(options);
+    await pool.initialize();
+    return new Database(pool);
+  }
+  const throwaway = options.databaseUrl === 'sqlite::memory:' ? mkdtempSync(join(tmpdir(), 'devshare-')) : null;
+  const removeThrowaway = () => throwaway && rmSync(throwaway, { recursive: true, force: true });
+  const databaseUrl = throwaway ? `sqlite:${join(throwaway, 'devshare.sqlite')}` : options.databaseUrl;
+  const writer = createDataSource({ ...options, databaseUrl, throwaway: throwaway !== null });
+  const reader = createDataSource({ ...options, databaseUrl, readOnly: true });
+  try {
+    await writer.initialize();
+    await reader.initialize();
+  } catch (error) {
+    await new Database(writer, reader, removeThrowaway).close();
+    throw error;
+  }
+  return new Database(writer, reader, removeThrowaway);
+}
+
+/** Ours: the SQLite connection could not be brought out of a failed transaction (see Database). */
+const CONNECTION_LOST = 'DEVSHARE_CONNECTION_LOST';
 
 /** Node socket errors and PostgreSQL SQLSTATEs that mean "the server is not there right now". */
 const UNREACHABLE_CODES = new Set([
+  CONNECTION_LOST,
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',

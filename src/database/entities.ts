@@ -5,6 +5,7 @@ import { DeviceGroup } from '../modules/device/device-group.entity';
 import { DeviceCommand } from '../modules/device/device-command.entity';
 import { Device } from '../modules/device/device.entity';
 import { Enterprise } from '../modules/enterprise/enterprise.entity';
+import { MembershipInvitation } from '../modules/enterprise/membership-invitation.entity';
 import { Membership } from '../modules/enterprise/membership.entity';
 import { NotificationPolicy, NotificationPolicyDevice } from '../modules/notification/notification-policy.entity';
 import { OutboxMessage } from '../modules/mail/outbox-message.entity';
@@ -15,6 +16,7 @@ export const entities = [
   Account,
   Enterprise,
   Membership,
+  MembershipInvitation,
   DeviceGroup,
   Device,
   AuditEvent,

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Role } from '../common/roles';
-import type { RequestContext } from '../context/request-context';
+import type { ContextFactory, RequestContext } from '../context/request-context';
 import type { Database } from '../database/database';
-import type { Services } from '../app';
 import { Account } from '../modules/account/account.entity';
+import type { AccountService } from '../modules/account/account.service';
+import type { EmailVerifications } from '../modules/account/email-verification';
+import type { DeviceService } from '../modules/device/device.service';
+import type { EnterpriseService } from '../modules/enterprise/enterprise.service';
+import type { ShareService } from '../modules/share/share.service';
 import { DevicePlan } from '../modules/device/device-plan';
 import { DataCenter } from '../modules/enterprise/data-center';
 import { Permission } from '../modules/share/share-permissions';
@@ -24,25 +28,39 @@ const ACCOUNTS = [
  * plan, including a demo device. It goes through the services, so it obeys every rule and
  * leaves an event log like real use would.
  */
-export async function seedDemoData(db: Database, services: Services, log: Logger): Promise<void> {
+/** The services the demo world is made through: the same paths as API requests. */
+export interface DemoServices {
+  contexts: ContextFactory;
+  accounts: AccountService;
+  verifications: EmailVerifications;
+  enterprises: EnterpriseService;
+  devices: DeviceService;
+  shares: ShareService;
+}
+
+export async function seedDemoData(db: Database, services: DemoServices, log: Logger, nodeEnv: string): Promise<void> {
   if ((await db.manager.count(Account)) > 0) return;
   const session = async (email: string, name: string) => {
-    const ctx = await services.contexts.create({ requestId: `demo-${randomUUID()}` });
-    await services.accounts.signUp(ctx, { email, name, password: DEMO_PASSWORD });
+    const ctx = await services.contexts.create({ requestId: `demo-${randomUUID()}`, clientAddress: 'internal' });
+    const { account } = await services.accounts.signUp(ctx, { email, name, password: DEMO_PASSWORD });
+    // Verified as their owners would, with the token of the verification mail (never sent: it is marked obsolete).
+    await services.accounts.verifyEmail(ctx, services.verifications.token(account)!);
     return ctx;
   };
   const [alice, oscar, vera, gina] = await Promise.all(ACCOUNTS.map(({ email, name }) => session(email, name)));
 
   const acme = await services.enterprises.create(alice, { name: 'Acme Facilities', dataCenter: DataCenter.EU });
+  // Membership needs consent: Alice invites, and each of them accepts.
   for (const [member, role] of [
     [oscar, Role.OPERATOR],
     [vera, Role.VIEWER],
   ] as const) {
-    await services.enterprises.addMember(alice, {
+    const invitation = await services.enterprises.addMember(alice, {
       enterpriseId: acme.id,
       email: member.requireViewer().account.email,
       role,
     });
+    await services.enterprises.acceptInvitation(member, invitation.id);
   }
   const headquarters = await services.devices.createGroup(alice, { name: 'Headquarters' });
   const serverRoom = await services.devices.createGroup(alice, { name: 'Server room', parentId: headquarters.id });
@@ -84,9 +102,14 @@ export async function seedDemoData(db: Database, services: Services, log: Logger
     description: 'Demo: Globex services the server room',
   });
 
+  // A confirmation code is a secret: production logs never hold one, so there Alice asks for a fresh one.
+  const production = nodeEnv === 'production';
   log.info(
     `Demo data loaded. Log in with any of: ${ACCOUNTS.map((a) => a.email).join(', ')} (password "${DEMO_PASSWORD}"). ` +
       `Alice has shared two devices with Gina: accept as Gina with acceptShare(input: { shareId: "${invitation.share.id}", ` +
-      `code: "${invitation.confirmationCode}", newEnterprise: { name: "Globex EU" } })`,
+      `code: "${production ? '<code>' : invitation.confirmationCode}", newEnterprise: { name: "Globex EU" } })` +
+      (production
+        ? ` (codes are not logged in production: as Alice, resendShareInvitation(shareId: "${invitation.share.id}") answers a fresh one)`
+        : ''),
   );
 }

@@ -1,9 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { ErrorCode, isPublicError, serviceUnavailable } from '../common/errors';
+import { AppError, ErrorCode, isPublicError, serviceUnavailable } from '../common/errors';
 import type { RequestContext } from '../context/request-context';
 import { isDatabaseUnavailable } from '../database/database';
+import type { OperationGuard } from './operation-limits';
 
 /** How long clients are asked to wait before retrying while the database is away. */
 const RETRY_AFTER_SECONDS = 5;
@@ -35,12 +36,21 @@ function describe(failures: ValidationFailure[]): string[] {
   ]);
 }
 
+export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
 /**
  * How every error leaves the server, over HTTP and over graphql-ws alike: errors meant for
- * clients keep their message and code (never a stack trace); an unreachable database becomes
+ * clients keep their message and code (never a stack trace; an AppError keeps its own code
+ * where Apollo would file it under GRAPHQL_VALIDATION_FAILED); the operation guard words the
+ * errors of its limits and drops schema suggestions; an unreachable database becomes
  * SERVICE_UNAVAILABLE; anything else becomes INTERNAL_SERVER_ERROR with a fixed message.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export const errorFormatter =
+  (guard: OperationGuard): ErrorFormatter =>
+  (formatted, error) =>
+    formatError(formatted, error, guard);
+
+function formatError(formatted: GraphQLFormattedError, error: unknown, guard: OperationGuard): GraphQLFormattedError {
   if (isDatabaseUnavailable(originalOf(error))) {
     const { message, extensions } = serviceUnavailable();
     return { message, locations: formatted.locations, path: formatted.path, extensions: { code: extensions.code } };
@@ -53,11 +63,20 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   }
-  const { stacktrace: _stacktrace, validationErrors, ...extensions } = formatted.extensions ?? {};
+  const worded = guard.clientError(originalOf(error) as GraphQLError);
+  const {
+    stacktrace: _stacktrace,
+    http: _http,
+    validationErrors,
+    ...extensions
+  } = {
+    ...formatted.extensions,
+    ...(worded instanceof AppError && worded.extensions),
+  };
   const reasons = Array.isArray(validationErrors) ? describe(validationErrors as ValidationFailure[]) : [];
   return {
     ...formatted,
-    message: reasons.length ? `Invalid input: ${reasons.join('; ')}` : formatted.message,
+    message: reasons.length ? `Invalid input: ${reasons.join('; ')}` : worded.message,
     extensions: { ...extensions, ...(reasons.length ? { validationErrors } : {}) },
   };
 }

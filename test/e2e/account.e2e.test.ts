@@ -81,21 +81,27 @@ describe('accounts and sessions', () => {
   });
 
   it('a wrong password and an unknown e-mail take about the same time (a decoy hash is checked)', async () => {
-    await server.signUp('Timed', 'timed@example.com');
-    const median = async (email: string) => {
-      const times: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const started = performance.now();
-        await server.gql(LOG_IN, { email, password: 'wrong password' });
-        times.push(performance.now() - started);
-      }
-      return times.sort((a, b) => a - b)[2];
-    };
-    const known = await median('timed@example.com');
-    const unknown = await median('unknown@example.com');
-    // Without the decoy, an unknown e-mail skips the ~50 ms KDF and answers an order of magnitude faster.
-    expect(unknown / known).toBeGreaterThan(0.33);
-    expect(unknown / known).toBeLessThan(3);
+    // A cost where the KDF (~50 ms) outweighs the rest of the request, as it does in production.
+    const timed = await startTestServer({ config: { passwordHashLog2Cost: 14 } });
+    try {
+      await timed.signUp('Timed', 'timed@example.com');
+      const median = async (email: string) => {
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const started = performance.now();
+          await timed.gql(LOG_IN, { email, password: 'wrong password' });
+          times.push(performance.now() - started);
+        }
+        return times.sort((a, b) => a - b)[2];
+      };
+      const known = await median('timed@example.com');
+      const unknown = await median('unknown@example.com');
+      // Without the decoy, an unknown e-mail skips the KDF and answers an order of magnitude faster.
+      expect(unknown / known).toBeGreaterThan(0.33);
+      expect(unknown / known).toBeLessThan(3);
+    } finally {
+      await timed.close();
+    }
   });
 
   it('me without a token answers UNAUTHENTICATED', async () => {
@@ -112,7 +118,7 @@ describe('accounts and sessions', () => {
     }
   });
 
-  it('signUp and logIn are written to the event log', async () => {
+  it('signUp, the e-mail verification and logIn are written to the event log', async () => {
     const { token, account } = await server.signUp();
     await server.gql(LOG_IN, { email: account.email, password: TEST_PASSWORD });
     const log = await server.gql<{ auditLog: { edges: { node: { action: string; targetId: string } }[] } }>(
@@ -122,6 +128,7 @@ describe('accounts and sessions', () => {
     );
     expect(log.data?.auditLog.edges.map((edge) => edge.node)).toEqual([
       { action: 'account.logged_in', targetId: account.id },
+      { action: 'account.email_verified', targetId: account.id },
       { action: 'account.signed_up', targetId: account.id },
     ]);
   });
@@ -136,42 +143,6 @@ describe('token expiry', () => {
       expect(errorCodes(await server.gql(ME, {}, { token }))).toEqual([]);
       clock.advance(61_000);
       expect(errorCodes(await server.gql(ME, {}, { token }))).toEqual(['UNAUTHENTICATED']);
-    } finally {
-      await server.close();
-    }
-  });
-});
-
-describe('password guessing', () => {
-  it('after 10 failed logIns for an e-mail, even the right password answers RATE_LIMITED', async () => {
-    const server = await startTestServer();
-    try {
-      await server.signUp('Target', 'target@example.com');
-      for (let attempt = 0; attempt < 10; attempt++) {
-        const response = await server.gql(LOG_IN, { email: 'target@example.com', password: `guess ${attempt}` });
-        expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
-      }
-      const locked = await server.gql(LOG_IN, { email: 'target@example.com', password: TEST_PASSWORD });
-      expect(errorCodes(locked)).toEqual(['RATE_LIMITED']);
-      expect(locked.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
-      const unknown = await server.gql(LOG_IN, { email: 'other@example.com', password: TEST_PASSWORD });
-      expect(errorCodes(unknown)).toEqual(['UNAUTHENTICATED']);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('a successful logIn clears the failed attempts', async () => {
-    const server = await startTestServer();
-    try {
-      await server.signUp('Forgetful', 'forgetful@example.com');
-      for (let round = 0; round < 2; round++) {
-        for (let attempt = 0; attempt < 9; attempt++) {
-          await server.gql(LOG_IN, { email: 'forgetful@example.com', password: 'wrong password' });
-        }
-        const response = await server.gql(LOG_IN, { email: 'forgetful@example.com', password: TEST_PASSWORD });
-        expect(errorCodes(response)).toEqual([]);
-      }
     } finally {
       await server.close();
     }

@@ -60,7 +60,7 @@ describeOnPostgres('while PostgreSQL is away', () => {
     expect(signedIn.errors![0].message).toBe('The service cannot reach its database right now; try again shortly');
     // A resolver that reaches the database.
     const signUp = await server.gql(
-      `mutation { signUp(input: { email: "during@example.com", password: "long enough", name: "During" }) { token } }`,
+      `mutation { signUp(input: { email: "during@example.com", password: "correct horse battery", name: "During" }) { token } }`,
     );
     expect(signUp.status).toBe(503);
     expect(signUp.headers.get('retry-after')).toBe('5');

@@ -1,4 +1,5 @@
 import { NotificationPolicyDevice } from '../../src/modules/notification/notification-policy.entity';
+import { addMember } from '../support/members';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
 
 const OPERATIONS: Record<string, { mutation: string; permission: string }> = {
@@ -81,11 +82,7 @@ describe('operating devices', () => {
     );
     enterpriseId = created.data!.createEnterprise.id;
     viewer = await server.signUp('Viewer');
-    await server.gql(
-      `mutation ($input: AddMemberInput!) { addMember(input: $input) { role } }`,
-      { input: { enterpriseId, email: viewer.account.email, role: 'VIEWER' } },
-      { token: admin.token },
-    );
+    await addMember(server, admin, enterpriseId, viewer, 'VIEWER');
   });
   afterAll(() => server.close());
 
@@ -180,6 +177,9 @@ describe('operating devices', () => {
     expect(log.data!.auditLog.edges.map((edge) => edge.node)).toEqual([
       { action: 'device.reboot', actor: { id: recipient.account.id } },
       { action: 'device.configuration_update', actor: { id: recipient.account.id } },
+      // The share that brought the device to the recipient is about the device too.
+      { action: 'share.accepted', actor: { id: recipient.account.id } },
+      { action: 'share.created', actor: { id: admin.account.id } },
       { action: 'device.registered', actor: { id: admin.account.id } },
     ]);
     const commands = await server.app.db.dataSource.query(

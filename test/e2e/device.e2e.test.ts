@@ -7,6 +7,7 @@ import {
   type Session,
   type TestServer,
 } from '../support/test-server';
+import { addMember } from '../support/members';
 
 /*
  * The device inventory of SPEC §1, §3-§5, end to end: device groups, registering, moving,
@@ -32,7 +33,7 @@ const DEVICES = `query ($enterpriseId: ID, $groupId: ID, $includeSubgroups: Bool
 }`;
 const GROUPS = `query ($id: ID!) {
   enterprise(id: $id) {
-    groups(first: 500) { edges { node { id name parent { id } children { edges { node { id name } } } } } }
+    groups(first: 100) { edges { node { id name parent { id } children(first: 20) { edges { node { id name } } } } } }
   }
 }`;
 const AUDIT_LOG = `query ($enterpriseId: ID, $deviceId: ID) {
@@ -115,22 +116,13 @@ describe('device inventory', () => {
     return created.data!.createEnterprise.id;
   }
 
-  async function addMember(admin: Session, enterpriseId: string, member: Session, role: string): Promise<void> {
-    const added = await server.gql(
-      `mutation ($input: AddMemberInput!) { addMember(input: $input) { role } }`,
-      { input: { enterpriseId, email: member.account.email, role } },
-      { token: admin.token },
-    );
-    expect(errorCodes(added)).toEqual([]);
-  }
-
   async function makeTeam(name: string): Promise<Team> {
     const admin = await server.signUp(`${name} admin`);
     const enterpriseId = await createEnterprise(admin, name);
     const operator = await server.signUp(`${name} operator`);
     const viewer = await server.signUp(`${name} viewer`);
-    await addMember(admin, enterpriseId, operator, 'OPERATOR');
-    await addMember(admin, enterpriseId, viewer, 'VIEWER');
+    await addMember(server, admin, enterpriseId, operator, 'OPERATOR');
+    await addMember(server, admin, enterpriseId, viewer, 'VIEWER');
     return { enterpriseId, admin, operator, viewer };
   }
 

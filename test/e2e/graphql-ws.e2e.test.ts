@@ -26,12 +26,12 @@ describe('graphql-ws on the same port and path', () => {
     expect(closed.code).toBe(4403);
   });
 
-  it('without a token, me answers UNAUTHENTICATED as it does over HTTP', async () => {
+  it('a socket without a token is closed with 4401: nothing over graphql-ws is for strangers', async () => {
     const client = server.wsClient();
-    const overWs = await wsExecute(client, ME);
-    const overHttp = await server.gql(ME);
-    expect(errorCodes(overWs)).toEqual(['UNAUTHENTICATED']);
-    expect(overWs.errors).toEqual(overHttp.errors);
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) =>
+      client.on('closed', (event) => resolve(event as { code: number; reason: string })),
+    );
+    expect(closed).toMatchObject({ code: 4401, reason: 'Log in first: send connectionParams.authorization' });
   });
 
   it('mutations over the socket act as the authenticated account', async () => {
@@ -167,7 +167,8 @@ describe('graphql-ws limits', () => {
     const started = Date.now();
     const code = await new Promise<number>((resolve) => socket.on('close', (closeCode) => resolve(closeCode)));
     expect(code).toBe(4408);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // 3 s, with room for a loaded CI machine (once seen at 7.2 s there); without the timeout it would never close.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('an unknown subscription is refused with a validation error', async () => {

@@ -1,18 +1,5 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import { capturedLogger } from '../support/captured-logger';
 import { errorCodes, startTestServer } from '../support/test-server';
-
-/** A pino logger whose JSON lines the test can read. */
-function capturedLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
 
 describe('logging', () => {
   it('writes one line per GraphQL request with its operation name, duration and request id', async () => {
@@ -46,6 +33,9 @@ describe('logging', () => {
       const logged = lines.find((line) => line.msg === 'unexpected error');
       expect(logged).toMatchObject({ requestId: 'req-broken', level: 50 });
       expect(JSON.stringify(logged)).toMatch(/audit_event/);
+      // The failed statement's values (here the new enterprise's) stay out of the log.
+      expect((logged!.err as { parameters?: unknown }).parameters).toBe('[Redacted]');
+      expect(JSON.stringify(logged)).not.toMatch(/Broken/);
     } finally {
       await server.close();
     }

@@ -117,15 +117,20 @@ describe('malformed input gets a clear client error, never a 500', () => {
     });
   });
 
-  it('a body over 1 MB answers 413 with a JSON error', async () => {
+  it('a body over GRAPHQL_MAX_REQUEST_BYTES (64 KiB) answers 413 with a JSON error', async () => {
     const response = await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ me { id } }', variables: { padding: 'x'.repeat(1_100_000) } }),
+      body: JSON.stringify({ query: '{ me { id } }', variables: { padding: 'x'.repeat(70_000) } }),
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({
-      errors: [{ message: 'The request body is larger than 1mb', extensions: { code: 'BAD_USER_INPUT' } }],
+      errors: [
+        {
+          message: 'The request body is larger than 65536 bytes (GRAPHQL_MAX_REQUEST_BYTES)',
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
     });
   });
 });

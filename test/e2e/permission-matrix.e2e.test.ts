@@ -1,4 +1,5 @@
 import { ManualClock } from '../support/manual-clock';
+import { addMember } from '../support/members';
 import {
   errorCodes,
   startTestServer,
@@ -20,6 +21,8 @@ const VIEWERS = [
   'recipientConfigure',
   'recipientCancelled',
   'recipientExpired',
+  'recipientElsewhere',
+  'receivingColleague',
   'stranger',
   'anonymous',
 ] as const;
@@ -31,6 +34,8 @@ interface Ids {
   monitorShareId: string;
   /** A share sent by the OPERATOR, not by the ADMIN. */
   operatorShareId: string;
+  /** A share sent by the OPERATOR to recipientMonitor, and accepted. */
+  operatorToMonitorShareId: string;
 }
 
 interface Row {
@@ -41,9 +46,16 @@ interface Row {
   expect: Record<ViewerName, Outcome>;
 }
 
+/**
+ * Viewers for whom the owner's side does not exist: recipients of ended shares, the recipient of an
+ * ACTIVE share acting in another enterprise of theirs (`recipientElsewhere`), another member of a
+ * receiving enterprise (`receivingColleague`: a share is a grant to one person), strangers.
+ */
 const GONE = {
   recipientCancelled: 'NOT_FOUND',
   recipientExpired: 'NOT_FOUND',
+  recipientElsewhere: 'NOT_FOUND',
+  receivingColleague: 'NOT_FOUND',
   stranger: 'NOT_FOUND',
   anonymous: 'UNAUTHENTICATED',
 } as const;
@@ -206,6 +218,19 @@ const TABLE: Row[] = [
     },
   },
   {
+    field: "Account.email of a share's recipient (the sharer, ADMINs of the sharer's enterprise, itself)",
+    query: ({ operatorToMonitorShareId }) => `{ share(id: "${operatorToMonitorShareId}") { recipient { email } } }`,
+    path: ['share', 'recipient', 'email'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'NOT_FOUND',
+      recipientMonitor: 'value',
+      recipientConfigure: 'NOT_FOUND',
+      ...GONE,
+    },
+  },
+  {
     field: 'Account.email of a fellow member',
     query: ({ enterpriseId }) =>
       `{ enterprise(id: "${enterpriseId}") { members { edges { node { account { email } } } } } }`,
@@ -257,6 +282,8 @@ describe('who sees what (SPEC §4): the permission matrix', () => {
   let server: TestServer;
   const sessions = {} as Record<ViewerName, Session | undefined>;
   let ids: Ids;
+  /** The enterprise a viewer names with x-enterprise-id (none: its only one). */
+  const actingIn: Partial<Record<ViewerName, string>> = {};
 
   beforeAll(async () => {
     server = await startTestServer({ clock, config: { jwtTtlSeconds: 365 * 24 * 3600 } });
@@ -276,13 +303,7 @@ describe('who sees what (SPEC §4): the permission matrix', () => {
       ['ownerOperator', 'OPERATOR'],
       ['ownerViewer', 'VIEWER'],
     ] as const) {
-      await gql(
-        `mutation ($input: AddMemberInput!) { addMember(input: $input) { role } }`,
-        {
-          input: { enterpriseId: createEnterprise.id, email: sessions[name]!.account.email, role },
-        },
-        admin.token,
-      );
+      await addMember(server, admin, createEnterprise.id, sessions[name]!, role);
     }
     const { createDeviceGroup } = await gql<{ createDeviceGroup: { id: string } }>(
       `mutation { createDeviceGroup(input: { name: "Rack" }) { id } }`,
@@ -294,28 +315,47 @@ describe('who sees what (SPEC §4): the permission matrix', () => {
       { g: createDeviceGroup.id },
       admin.token,
     );
-    const shareTo = async (name: ViewerName, permissions: string[], expiresAt?: string) => {
-      const recipient = sessions[name]!;
-      await gql(
-        `mutation { createEnterprise(input: { name: "Receiving", dataCenter: EU }) { id } }`,
-        {},
-        recipient.token,
+    const receivingEnterprises = new Map<ViewerName, string>();
+    const enterpriseOf = async (name: ViewerName, dataCenter = 'EU') => {
+      const { createEnterprise: created } = await gql<{ createEnterprise: { id: string } }>(
+        `mutation ($dc: DataCenter!) { createEnterprise(input: { name: "Receiving", dataCenter: $dc }) { id } }`,
+        { dc: dataCenter },
+        sessions[name]!.token,
       );
+      return created.id;
+    };
+    const shareTo = async (name: ViewerName, permissions: string[], expiresAt?: string, sharer = admin) => {
+      const recipient = sessions[name]!;
+      if (!receivingEnterprises.has(name)) receivingEnterprises.set(name, await enterpriseOf(name));
       const { shareDevices } = await gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
         `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
         { input: { deviceIds: [registerDevice.id], recipientEmail: recipient.account.email, permissions, expiresAt } },
-        admin.token,
+        sharer.token,
       );
       await gql(
         `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
         {
-          input: { token: new URL(shareDevices.shareLink).searchParams.get('token') },
+          input: {
+            token: new URL(shareDevices.shareLink).searchParams.get('token'),
+            enterpriseId: receivingEnterprises.get(name),
+          },
         },
         recipient.token,
       );
       return shareDevices.share.id;
     };
     const monitorShareId = await shareTo('recipientMonitor', ['MONITOR']);
+    const operatorToMonitorShareId = await shareTo('recipientMonitor', ['MONITOR'], undefined, sessions.ownerOperator!);
+    await addMember(
+      server,
+      sessions.recipientMonitor!,
+      receivingEnterprises.get('recipientMonitor')!,
+      sessions.receivingColleague!,
+      'ADMIN',
+    );
+    // recipientElsewhere accepts into one enterprise and asks while acting in another (US) of theirs.
+    await shareTo('recipientElsewhere', ['MONITOR', 'CONFIGURE']);
+    actingIn.recipientElsewhere = await enterpriseOf('recipientElsewhere', 'US');
     await shareTo('recipientConfigure', ['CONFIGURE']);
     const cancelled = await shareTo('recipientCancelled', ['MONITOR', 'CONFIGURE']);
     await gql(`mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`, { id: cancelled }, admin.token);
@@ -337,6 +377,7 @@ describe('who sees what (SPEC §4): the permission matrix', () => {
       enterpriseId: createEnterprise.id,
       monitorShareId,
       operatorShareId: byOperator.share.id,
+      operatorToMonitorShareId,
     };
   });
   afterAll(() => server.close());
@@ -344,7 +385,11 @@ describe('who sees what (SPEC §4): the permission matrix', () => {
   const cases = TABLE.flatMap((row) => VIEWERS.map((viewer) => [row.field, viewer, row.expect[viewer], row] as const));
 
   it.each(cases)('%s — %s gets %s', async (_field, viewer, outcome, row) => {
-    const response: GraphQLResponse = await server.gql(row.query(ids), {}, { token: sessions[viewer]?.token });
+    const response: GraphQLResponse = await server.gql(
+      row.query(ids),
+      {},
+      { token: sessions[viewer]?.token, enterpriseId: actingIn[viewer] },
+    );
     const codes = errorCodes(response);
     switch (outcome) {
       case 'value': {

@@ -4,6 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { RedisShareEventBus } from '../../src/modules/share/redis-share-event-bus';
 import type { BusMessage } from '../../src/modules/share/share-event-bus';
+import { insertShares } from '../support/bulk-shares';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -165,4 +166,56 @@ describe('share events through Redis', () => {
       await redis.stop();
     }
   }, 60_000);
+
+  it('a commit of 12,000 events to a subscriber that falls behind (cancelSharesTo): it catches up from the store, every event once, in order, and the server stays up', async () => {
+    // The subscription may fall only 20 bus notices behind (10,000 by default), so that it surely
+    // overflows, and catches up from the store, while 12,000 events commit at once.
+    const SHARES = 12_000;
+    const server = await startTestServer({ config: { redisUrl: REDIS_URL }, liveBuffer: 20 });
+    try {
+      const sharer = await server.signUp('Sharer');
+      const created = await server.gql<{ createEnterprise: { id: string } }>(
+        `mutation { createEnterprise(input: { name: "Bulk", dataCenter: EU }) { id } }`,
+        {},
+        { token: sharer.token },
+      );
+      await insertShares(server, {
+        sharer,
+        enterpriseId: created.data!.createEnterprise.id,
+        count: SHARES,
+        recipientEmail: () => 'bulk@example.com',
+      });
+      const cursors: number[] = [];
+      const errors: unknown[] = [];
+      const client = server.wsClient({ authorization: `Bearer ${sharer.token}` });
+      client.subscribe<{ shareStatusChanged: { cursor: string; type: string } }>(
+        { query: `subscription { shareStatusChanged { cursor type } }` },
+        {
+          next: (result) => {
+            if (result.data) cursors.push(Number(result.data.shareStatusChanged.cursor));
+            if (result.errors) errors.push(...result.errors);
+          },
+          error: (error) => errors.push(error),
+          complete: () => {},
+        },
+      );
+      await until(() => server.app.services.bus.listenerCount() === 1);
+      const cancelled = await server.gql<{ cancelSharesTo: { id: string }[] }>(
+        `mutation { cancelSharesTo(recipientEmail: "bulk@example.com") { id } }`,
+        {},
+        { token: sharer.token },
+      );
+      expect(errorCodes(cancelled)).toEqual([]);
+      expect(cancelled.data!.cancelSharesTo).toHaveLength(SHARES);
+      // About 40 s alone; far more with the rest of the suite running on the same two cores.
+      await until(() => cursors.length >= SHARES || errors.length > 0, 200_000);
+      expect(errors).toEqual([]);
+      expect(cursors).toHaveLength(SHARES);
+      expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+      expect(new Set(cursors).size).toBe(SHARES);
+      expect((await server.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+    } finally {
+      await server.close();
+    }
+  }, 300_000);
 });

@@ -124,7 +124,7 @@ describe('process', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        query: `mutation { signUp(input: { email: "late@example.com", password: "long enough", name: "Late" }) { token } }`,
+        query: `mutation { signUp(input: { email: "late@example.com", password: "correct horse battery", name: "Late" }) { token } }`,
       }),
     });
     await new Promise((resolve) => setTimeout(resolve, 20));

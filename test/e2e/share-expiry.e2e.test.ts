@@ -1,23 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { eventually } from '../support/eventually';
 import { ManualClock } from '../support/manual-clock';
 import { onPostgres } from '../support/test-database';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
-
-/** Waits until `probe` answers a value, checking every 20 ms for at most `ms`. */
-async function eventually<T>(probe: () => Promise<T | undefined>, ms = 1_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** A sharer with one shareable device, and a recipient with an enterprise in the same data center. */
 async function world(server: TestServer) {
@@ -170,10 +161,54 @@ describe('share expiry across a restart', () => {
     const sameDatabase = databaseUrl ?? (first.app.db.dataSource.options as { url: string }).url;
     const second = await startTestServer({ clock, config: { databaseUrl: sameDatabase } });
     try {
+      expect((await readiness(second)).status).toBe(200);
       expect(await statusOf(second, shareId)).toBe('EXPIRED');
     } finally {
       await second.close();
       await first.close();
     }
   });
+
+  (onPostgres() ? it : it.skip)(
+    'the server listens before it has caught up, and reports not ready until it has (PostgreSQL)',
+    async () => {
+      const clock = new ManualClock('2026-11-24T12:00:00Z');
+      const first = await startTestServer({ clock, config: { jwtTtlSeconds: 365 * 24 * 3600 } });
+      const { share } = await world(first);
+      const shareId = await share(new Date(clock.now().getTime() + DAY));
+      await first.app.close();
+      clock.advance(2 * DAY);
+      const url = (first.app.db.dataSource.options as { url: string }).url;
+      // Another session holds the share table, so the catch-up cannot claim the overdue share yet.
+      const blocker = new Client({ connectionString: url });
+      await blocker.connect();
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE share IN EXCLUSIVE MODE');
+      const second = await startTestServer({ clock, config: { databaseUrl: url }, waitUntilCaughtUp: false });
+      try {
+        expect(await readiness(second)).toEqual({
+          status: 503,
+          body: {
+            status: 'unavailable',
+            database: 'up',
+            expiry: 'catching up',
+            ...(process.env.REDIS_URL && { redis: 'up' }),
+          },
+        });
+        expect((await second.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+        await blocker.query('COMMIT');
+        await eventually(async () => ((await readiness(second)).status === 200 ? true : undefined), 10_000);
+        expect(await statusOf(second, shareId)).toBe('EXPIRED');
+      } finally {
+        await blocker.end();
+        await second.close();
+        await first.close();
+      }
+    },
+  );
 });
+
+async function readiness(server: TestServer) {
+  const response = await fetch(server.url.replace('/graphql', '/readyz'));
+  return { status: response.status, body: (await response.json()) as Record<string, string> };
+}

@@ -1,28 +1,18 @@
-import type { Logger as QueryLogger } from 'typeorm';
 import { newId } from '../../src/common/ids';
 import { insertNew } from '../../src/database/database';
 import { Device } from '../../src/modules/device/device.entity';
 import { DevicePlan } from '../../src/modules/device/device-plan';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+import { StatementCounter } from '../support/statement-counter';
 
-/** Counts the SQL statements the server sends. */
-class StatementCounter implements QueryLogger {
-  count = 0;
-  logQuery(): void {
-    this.count++;
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
-
-/** The dashboard queries, one root field each, as deep as a dashboard asks. */
+/**
+ * The dashboard queries, one root field each, as deep as a dashboard asks, and as large as the
+ * cost limit lets them be (each share here holds 2 devices, so 5 of them is all of them).
+ */
 const DASHBOARDS = {
   sharedByMe: `{ sharedByMe(first: 500) { edges { node {
     id status recipientEmail degraded recipient { email } sharerEnterprise { name }
-    devices(first: 500) { edges { node { status degraded effectivePermissions device { name serialNumber status firmwareVersion configuration group { name } } } } }
+    devices(first: 5) { edges { node { status degraded effectivePermissions device { name serialNumber status firmwareVersion configuration group { name } } } } }
   } } } }`,
   shareGraph: `{ shareGraph(first: 500) { edges { node {
     status degraded effectivePermissions device { id name status } share { recipientEmail permissions expiresAt sharer { email } }

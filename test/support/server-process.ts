@@ -14,7 +14,14 @@ export interface Started {
 export function startProcess(env: Record<string, string>): Started {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    // Every request of a test comes from 127.0.0.1: one address's rate would be the whole test's.
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000',
+      RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: '10000000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

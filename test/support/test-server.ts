@@ -6,8 +6,9 @@ import type { Logger as QueryLogger } from 'typeorm';
 import WebSocket from 'ws';
 import { createApp, type App } from '../../src/app';
 import type { Clock } from '../../src/common/clock';
-import type { Config } from '../../src/config';
+import { operationLimitsFrom, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { Account } from '../../src/modules/account/account.entity';
 import { createTestDatabase } from './test-database';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -39,8 +40,10 @@ export interface TestServer {
   ): Promise<GraphQLResponse<T>>;
   /** A real graphql-ws client; closed by `close()` if the test does not. */
   wsClient(connectionParams?: Record<string, unknown>): Client;
-  /** Signs up a new account with a unique e-mail (or the one given). */
+  /** Signs up a new account with a unique e-mail (or the one given), and verifies its e-mail. */
   signUp(name?: string, email?: string): Promise<Session>;
+  /** Signs up without verifying the e-mail: shares addressed to it stay hidden until verifyEmail. */
+  signUpUnverified(name?: string, email?: string): Promise<Session>;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,9 @@ export async function startTestServer(
     /** Where the fresh database is made (see createTestDatabase); DATABASE_URL's server by default. */
     databaseBase?: string;
     loaderBatching?: boolean;
+    /** False: answer as soon as the server listens, before it has caught up (it is then not ready yet). */
+    waitUntilCaughtUp?: boolean;
+    liveBuffer?: number;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.databaseBase);
@@ -72,6 +78,10 @@ export async function startTestServer(
     redisChannel: `devshare:test:${randomBytes(6).toString('hex')}`,
     jwtSecret: randomBytes(32),
     jwtTtlSeconds: 3600,
+    // The lowest scrypt cost: one hash per sign-up and logIn stays a millisecond or two.
+    passwordHashLog2Cost: 10,
+    // Every test request comes from 127.0.0.1: test/security/login-throttle.test.ts sets low budgets itself.
+    accountLimits: { loginFailuresBeforeDelay: 1_000, loginFailuresPerAddress: 100_000, signUpsPerAddress: 100_000 },
     publicUrl: 'http://devshare.test',
     demoData: false,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -83,6 +93,13 @@ export async function startTestServer(
     shareEventRetentionDays: 7,
     wsMaxSubscriptionsPerSocket: 50,
     wsMaxSocketsPerAccount: 1000,
+    wsKeepAliveMs: 12_000,
+    wsMaxBufferedBytes: 16 * 1024 * 1024,
+    // The default limits, so that every test query proves it passes them (introspection on, as outside production).
+    operationLimits: operationLimitsFrom({}, 'test'),
+    // Every test request comes from 127.0.0.1: test/security/request-rates.test.ts sets low rates itself.
+    requestRates: { perAddressPerMinute: 10_000_000, perAccountPerMinute: 10_000_000 },
+    trustProxy: false,
     ...options.config,
   };
   const app = await createApp({
@@ -91,8 +108,14 @@ export async function startTestServer(
     logger: options.logger ?? createLogger(config.logLevel, 'test'),
     queryLogger: options.queryLogger,
     loaderBatching: options.loaderBatching,
+    liveBuffer: options.liveBuffer,
   });
-  const client = graphqlClient(app.url);
+  if (options.waitUntilCaughtUp !== false) await app.caughtUp;
+  const client = graphqlClient(app.url, {
+    // What the verification mail carries, computed from the account's nonce as its renderer does.
+    verificationToken: async ({ id }) =>
+      app.services.verifications.token(await app.db.manager.findOneByOrFail(Account, { id }))!,
+  });
 
   return {
     app,
@@ -100,6 +123,7 @@ export async function startTestServer(
     gql: client.gql,
     wsClient: client.wsClient,
     signUp: client.signUp,
+    signUpUnverified: client.signUpUnverified,
     async close() {
       await client.dispose();
       await app.close();
@@ -108,8 +132,16 @@ export async function startTestServer(
   };
 }
 
-/** The client side of a server at `url` (a test server, or a server process): HTTP, graphql-ws and sign-up. */
-export function graphqlClient(url: string): Pick<TestServer, 'gql' | 'wsClient' | 'signUp'> & {
+/**
+ * The client side of a server at `url` (a test server, or a server process): HTTP, graphql-ws and
+ * sign-up. `signUp` verifies the new account's e-mail through verifyEmail, with the token that
+ * `verificationToken` finds (e.g. in the mail an SMTP server received); without it, accounts
+ * stay unverified.
+ */
+export function graphqlClient(
+  url: string,
+  options: { verificationToken?: (account: Session['account']) => Promise<string> } = {},
+): Pick<TestServer, 'gql' | 'wsClient' | 'signUp' | 'signUpUnverified'> & {
   /** Closes every graphql-ws client it opened. */
   dispose(): Promise<void>;
 } {
@@ -122,6 +154,18 @@ export function graphqlClient(url: string): Pick<TestServer, 'gql' | 'wsClient' 
     const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     const body = (await response.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
     return { status: response.status, headers: response.headers, ...body } as never;
+  };
+
+  const signUpUnverified: TestServer['signUpUnverified'] = async (
+    name = 'Test User',
+    email = `user${++accounts}-${randomBytes(3).toString('hex')}@example.com`,
+  ) => {
+    const response = await gql<{ signUp: Session }>(
+      `mutation ($input: SignUpInput!) { signUp(input: $input) { token account { id email name } } }`,
+      { input: { email, password: TEST_PASSWORD, name } },
+    );
+    if (!response.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
+    return response.data.signUp;
   };
 
   return {
@@ -138,13 +182,18 @@ export function graphqlClient(url: string): Pick<TestServer, 'gql' | 'wsClient' 
       clients.push(client);
       return client;
     },
-    async signUp(name = 'Test User', email = `user${++accounts}-${randomBytes(3).toString('hex')}@example.com`) {
-      const response = await gql<{ signUp: Session }>(
-        `mutation ($input: SignUpInput!) { signUp(input: $input) { token account { id email name } } }`,
-        { input: { email, password: TEST_PASSWORD, name } },
+    signUpUnverified,
+    async signUp(name, email) {
+      const session = await signUpUnverified(name, email);
+      if (!options.verificationToken) return session;
+      const token = await options.verificationToken(session.account);
+      const verified = await gql<{ verifyEmail: { emailVerified: boolean } }>(
+        `mutation ($token: String!) { verifyEmail(token: $token) { emailVerified } }`,
+        { token },
+        { token: session.token },
       );
-      if (!response.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
-      return response.data.signUp;
+      if (!verified.data?.verifyEmail.emailVerified) throw new Error(`verifyEmail failed: ${JSON.stringify(verified)}`);
+      return session;
     },
     async dispose() {
       await Promise.all(clients.map((client) => client.dispose()));

@@ -37,6 +37,19 @@ export async function startSmtp() {
     url: `smtp://127.0.0.1:${port}`,
     received,
     state,
+    /** The token of the newest e-mail verification mail to `to`, waiting (up to 10 s) for one to arrive. */
+    async verificationToken(to: string): Promise<string> {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const token = received
+          .filter((mail) => mail.to === to)
+          .map((mail) => /verifyEmail\(token: "([^"]+)"\)/.exec(mail.text)?.[1])
+          .findLast(Boolean);
+        if (token) return token;
+        if (Date.now() > deadline) throw new Error(`no verification mail to ${to} within 10 s`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -95,4 +95,57 @@ describe('configuration', () => {
     expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(statSync(join(dir, 'jwt-secret')).mode & 0o777).toBe(0o600);
   });
+
+  it('SMTP_URL is required when NODE_ENV=production: e-mail links never go to the log instead', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, DATA_DIR: dataDir() })).toThrow(
+      'SMTP_URL: is required when NODE_ENV=production (smtp://user:pass@host:port)',
+    );
+  });
+
+  it('operation limits: documented defaults, introspection off in production, every GRAPHQL_* variable read', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, SMTP_URL: 'smtp://mail:25', DATA_DIR: dataDir() };
+    expect(loadConfig(production).operationLimits).toEqual({
+      maxTokens: 2_000,
+      maxDepth: 12,
+      maxAliases: 15,
+      maxDirectives: 50,
+      maxCost: 50_000,
+      timeoutMs: 10_000,
+      maxResponseBytes: 8 * 1024 * 1024,
+      maxRequestBytes: 64 * 1024,
+      revealSchema: false,
+    });
+    expect(loadConfig({ DATA_DIR: dataDir() }).operationLimits.revealSchema).toBe(true);
+    const tuned = loadConfig({
+      ...production,
+      GRAPHQL_MAX_TOKENS: '500',
+      GRAPHQL_MAX_DEPTH: '8',
+      GRAPHQL_MAX_ALIASES: '3',
+      GRAPHQL_MAX_DIRECTIVES: '5',
+      GRAPHQL_MAX_COST: '1000',
+      GRAPHQL_TIMEOUT_MS: '2000',
+      GRAPHQL_MAX_RESPONSE_BYTES: '4096',
+      GRAPHQL_MAX_REQUEST_BYTES: '8192',
+      GRAPHQL_INTROSPECTION: 'true',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100',
+      RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: '50',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8',
+    });
+    expect(tuned.operationLimits).toEqual({
+      maxTokens: 500,
+      maxDepth: 8,
+      maxAliases: 3,
+      maxDirectives: 5,
+      maxCost: 1000,
+      timeoutMs: 2000,
+      maxResponseBytes: 4096,
+      maxRequestBytes: 8192,
+      revealSchema: true,
+    });
+    expect(tuned.requestRates).toEqual({ perAddressPerMinute: 100, perAccountPerMinute: 50 });
+    expect(tuned.trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ DATA_DIR: dataDir() }).trustProxy).toBe(false);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: 'everyone' })).toThrow(/^TRUST_PROXY: /);
+  });
 });

@@ -3,8 +3,12 @@ import { dirname, resolve } from 'node:path';
 import { ErrorCode } from '../../src/common/errors';
 import {
   deviceStatusFor,
+  endedDeviceStatus,
+  endReason,
+  isLive,
   ShareAction,
   SharedDeviceStatus,
+  ShareEndReason,
   ShareStatus,
   transition,
 } from '../../src/modules/share/share-lifecycle';
@@ -28,6 +32,8 @@ const EXPECTED: Record<ShareStatus, Record<ShareAction, unknown>> = {
     [A.DELETE_DEVICE]: ok(PENDING),
     [A.EXPIRE]: ok(EXPIRED),
     [A.EXPIRE_INVITATION]: ok(EXPIRED),
+    [A.DECLINE]: ok(CANCELLED),
+    [A.LEAVE]: no(ErrorCode.SHARE_NOT_ACTIVE),
   },
   [ACTIVE]: {
     [A.ACCEPT]: no(ErrorCode.SHARE_NOT_PENDING),
@@ -41,6 +47,8 @@ const EXPECTED: Record<ShareStatus, Record<ShareAction, unknown>> = {
     [A.DELETE_DEVICE]: ok(ACTIVE),
     [A.EXPIRE]: ok(EXPIRED),
     [A.EXPIRE_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.DECLINE]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.LEAVE]: ok(CANCELLED),
   },
   [CANCELLED]: {
     [A.ACCEPT]: no(ErrorCode.SHARE_NOT_PENDING),
@@ -54,6 +62,8 @@ const EXPECTED: Record<ShareStatus, Record<ShareAction, unknown>> = {
     [A.DELETE_DEVICE]: no(ErrorCode.SHARE_NOT_ACTIVE),
     [A.EXPIRE]: no(ErrorCode.SHARE_NOT_ACTIVE),
     [A.EXPIRE_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.DECLINE]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.LEAVE]: no(ErrorCode.SHARE_NOT_ACTIVE),
   },
   [EXPIRED]: {
     [A.ACCEPT]: no(ErrorCode.INVITATION_EXPIRED),
@@ -67,7 +77,42 @@ const EXPECTED: Record<ShareStatus, Record<ShareAction, unknown>> = {
     [A.DELETE_DEVICE]: no(ErrorCode.SHARE_NOT_ACTIVE),
     [A.EXPIRE]: no(ErrorCode.SHARE_NOT_ACTIVE),
     [A.EXPIRE_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.DECLINE]: no(ErrorCode.SHARE_NOT_PENDING),
+    [A.LEAVE]: no(ErrorCode.SHARE_NOT_ACTIVE),
   },
+};
+
+const E = ShareEndReason;
+const none = Object.fromEntries(Object.values(ShareAction).map((action) => [action, null])) as Record<
+  ShareAction,
+  ShareEndReason | null
+>;
+
+/**
+ * Every status × every action: why the share ends when the action ends it (device removals
+ * taking out the last live device), or null when the action does not end it from that status.
+ */
+const EXPECTED_END_REASON: Record<ShareStatus, Record<ShareAction, ShareEndReason | null>> = {
+  [PENDING]: {
+    ...none,
+    [A.CANCEL]: E.CANCELLED_BY_SHARER,
+    [A.CANCEL_DEVICES]: E.CANCELLED_BY_SHARER,
+    [A.DELETE_DEVICE]: E.DEVICE_DELETED,
+    [A.EXPIRE]: E.INVITATION_EXPIRED,
+    [A.EXPIRE_INVITATION]: E.INVITATION_EXPIRED,
+    [A.DECLINE]: E.DECLINED,
+  },
+  [ACTIVE]: {
+    ...none,
+    [A.CANCEL]: E.CANCELLED_BY_SHARER,
+    [A.CANCEL_DEVICES]: E.CANCELLED_BY_SHARER,
+    [A.REMOVE_DEVICE]: E.ALL_DEVICES_REMOVED,
+    [A.DELETE_DEVICE]: E.DEVICE_DELETED,
+    [A.EXPIRE]: E.EXPIRED,
+    [A.LEAVE]: E.LEFT_BY_RECIPIENT,
+  },
+  [CANCELLED]: none,
+  [EXPIRED]: none,
 };
 
 describe('share lifecycle transition table', () => {
@@ -96,6 +141,37 @@ describe('share lifecycle transition table', () => {
       expect(transition(ACTIVE, action, 2)).toEqual(ok(ACTIVE));
     },
   );
+
+  it.each(cases)('%s + %s ends the share with its reason, or not at all', (status, action) => {
+    const outcome = transition(status, action, 0);
+    const ends = outcome.allowed && !isLive(outcome.status);
+    expect(ends ? endReason(status, action) : null).toEqual(EXPECTED_END_REASON[status][action]);
+  });
+
+  it('every transition that ends a share says why', () => {
+    for (const [status, action] of cases) {
+      const outcome = transition(status, action, 0);
+      if (outcome.allowed && !isLive(outcome.status)) expect(endReason(status, action)).not.toBeNull();
+    }
+  });
+
+  it('DECLINE and LEAVE are the recipient’s: a declined invitation and a left share are CANCELLED', () => {
+    expect(transition(PENDING, A.DECLINE)).toEqual(ok(CANCELLED));
+    expect(transition(ACTIVE, A.LEAVE)).toEqual(ok(CANCELLED));
+    expect(transition(ACTIVE, A.DECLINE)).toEqual(no(ErrorCode.SHARE_NOT_PENDING));
+    expect(transition(PENDING, A.LEAVE)).toEqual(no(ErrorCode.SHARE_NOT_ACTIVE));
+  });
+
+  it('the devices an action takes out end in its own status; the others follow their share', () => {
+    expect(endedDeviceStatus(A.LEAVE, CANCELLED)).toBe(SharedDeviceStatus.REMOVED);
+    expect(endedDeviceStatus(A.REMOVE_DEVICE, CANCELLED)).toBe(SharedDeviceStatus.REMOVED);
+    expect(endedDeviceStatus(A.CANCEL_DEVICES, ACTIVE)).toBe(SharedDeviceStatus.CANCELLED);
+    expect(endedDeviceStatus(A.DELETE_DEVICE, CANCELLED)).toBe(SharedDeviceStatus.DELETED);
+    expect(endedDeviceStatus(A.DECLINE, CANCELLED)).toBe(SharedDeviceStatus.CANCELLED);
+    expect(endedDeviceStatus(A.CANCEL, CANCELLED)).toBe(SharedDeviceStatus.CANCELLED);
+    expect(endedDeviceStatus(A.EXPIRE, EXPIRED)).toBe(SharedDeviceStatus.EXPIRED);
+    expect(endedDeviceStatus(A.EXPIRE_INVITATION, EXPIRED)).toBe(SharedDeviceStatus.EXPIRED);
+  });
 
   it('refusals explain themselves', () => {
     const refused = transition(CANCELLED, A.EXTEND);

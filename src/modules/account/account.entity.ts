@@ -29,6 +29,20 @@ export class Account {
   @Column('varchar', { length: 255 })
   passwordHash: string;
 
+  /**
+   * When the owner proved the e-mail (the verification mail); until then, shares addressed to it
+   * are neither visible nor acceptable (`Viewer.verifiedEmail`).
+   */
+  @InstantColumn({ nullable: true })
+  emailVerifiedAt: Date | null;
+
+  /**
+   * Random; the verification token is an HMAC of the account id and this (EmailVerifications),
+   * so the token itself is never stored. Cleared once the e-mail is verified.
+   */
+  @Column('varchar', { length: 32, nullable: true })
+  emailVerificationNonce: string | null;
+
   @Field(() => DateTimeISOResolver)
   @InstantColumn()
   createdAt: Date;

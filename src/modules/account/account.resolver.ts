@@ -53,6 +53,30 @@ export class AccountResolver {
     return this.accountService.logIn(ctx, email, password);
   }
 
+  @Mutation(() => Account, {
+    description:
+      "Proves the logged-in account's e-mail with the token of its verification mail; shares addressed to the e-mail become visible and acceptable.",
+  })
+  verifyEmail(@Ctx() ctx: RequestContext, @Arg('token') token: string): Promise<Account> {
+    return this.accountService.verifyEmail(ctx, token);
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Sends the verification mail again (a few times per hour); false when the e-mail is already verified.',
+  })
+  resendEmailVerification(@Ctx() ctx: RequestContext): Promise<boolean> {
+    return this.accountService.resendEmailVerification(ctx);
+  }
+
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: 'Whether the owner has proved the e-mail (verifyEmail); visible to the account itself.',
+  })
+  @Authorized(FieldRule.AccountSelf)
+  emailVerified(@Root() account: Account): boolean {
+    return account.emailVerifiedAt !== null;
+  }
+
   @FieldResolver(() => MembershipConnection, {
     nullable: true,
     description: 'Oldest first; visible to the account itself.',

@@ -1,13 +1,18 @@
-import { ErrorCode, AppError, conflict } from '../../common/errors';
+import type { EntityManager } from 'typeorm';
+import { ErrorCode, AppError, badInput, conflict, unauthenticated } from '../../common/errors';
 import { newId } from '../../common/ids';
+import { addressBucket, type Limiter } from '../../common/rate-limits';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import { AuditService } from '../audit/audit.service';
+import { enqueueMail } from '../mail/mail-outbox';
+import { OutboxMessage } from '../mail/outbox-message.entity';
 import { Account } from './account.entity';
 import type { SignUpInput } from './account.inputs';
 import type { AuthTokenService } from './auth-token.service';
+import { EmailVerifications } from './email-verification';
 import type { LoginThrottle } from './login-throttle';
-import { decoyHash, hashPassword, verifyPassword } from './password';
+import { checkPasswordPolicy, type PasswordHasher } from './password';
 
 export interface Session {
   token: string;
@@ -15,19 +20,59 @@ export interface Session {
 }
 
 const WRONG_CREDENTIALS = 'The e-mail or the password is wrong';
+const VERIFICATION_MAIL_GRACE_MS = 2_000;
 
-/** Accounts and sessions: sign-up, log-in. */
+/**
+ * Queues the verification mail (rendered when sent, from the account's nonce). It leaves a moment
+ * after it is queued, so that an account verified at once (the demo accounts; the tests' accounts,
+ * verified right after signing up) is not mailed: by then its mail is obsolete.
+ */
+async function queueVerificationMail(manager: EntityManager, now: Date, account: Account): Promise<void> {
+  const message = await enqueueMail(manager, now, account.email, 'verify_email', { accountId: account.id });
+  await manager.update(OutboxMessage, message.id, {
+    nextAttemptAt: new Date(now.getTime() + VERIFICATION_MAIL_GRACE_MS),
+  });
+}
+
+export interface AccountLimiters {
+  /** Sign-ups per client address: each call counts, also the aliases of one request. */
+  signUps: Limiter;
+  /** Verification e-mails one account may ask for again. */
+  verificationMails: Limiter;
+}
+
+/** Accounts and sessions: sign-up (with e-mail verification), log-in. */
 export class AccountService {
+  private readonly mailListeners = new Set<() => void>();
+
   constructor(
     private readonly db: Database,
     private readonly tokens: AuthTokenService,
     private readonly audit: AuditService,
+    private readonly passwords: PasswordHasher,
     private readonly throttle: LoginThrottle,
+    private readonly limiters: AccountLimiters,
+    private readonly verifications: EmailVerifications,
   ) {}
 
-  /** Creates an account (e-mail already normalised by the Email scalar) and logs it in. */
+  /** `listener` runs after a transaction that queued e-mail has committed (the mail sender wakes). */
+  watchMail(listener: () => void): void {
+    this.mailListeners.add(listener);
+  }
+
+  private mailQueued(): void {
+    for (const listener of this.mailListeners) listener();
+  }
+
+  /**
+   * Creates an account (e-mail already normalised by the Email scalar) and logs it in. Its e-mail
+   * is unverified until the token of the verification mail, queued in the same transaction, is
+   * given to verifyEmail.
+   */
   async signUp(ctx: RequestContext, input: SignUpInput): Promise<Session> {
-    const passwordHash = await hashPassword(input.password);
+    await this.limiters.signUps.consume(addressBucket(ctx.clientAddress));
+    checkPasswordPolicy(input.password, input);
+    const passwordHash = await this.passwords.hash(input.password);
     const account = await this.db
       .transaction(async (manager) => {
         if (await manager.existsBy(Account, { email: input.email })) {
@@ -38,8 +83,11 @@ export class AccountService {
           email: input.email,
           name: input.name.trim(),
           passwordHash,
+          emailVerifiedAt: null,
+          emailVerificationNonce: EmailVerifications.newNonce(),
           createdAt: ctx.clock.now(),
         });
+        await queueVerificationMail(manager, ctx.clock.now(), created);
         await ctx.signIn(created, manager);
         await this.audit.record(ctx, manager, {
           action: 'account.signed_up',
@@ -52,31 +100,88 @@ export class AccountService {
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? conflict('An account with this e-mail already exists') : error;
       });
+    this.mailQueued();
     return { token: await this.tokens.issue(account.id), account };
   }
 
   /**
-   * Failed attempts per e-mail are throttled (RATE_LIMITED). A wrong password and an unknown e-mail give the same error after the same work (a decoy
-   * hash is checked for unknown e-mails), so neither message nor timing says which it was.
+   * Proves the viewer's e-mail with the token of its verification mail. The token must be the
+   * viewer's own: someone who signed up with another person's address cannot have that person
+   * verify it for them by following the link. Verifying again answers the account as it is.
+   */
+  async verifyEmail(ctx: RequestContext, token: string): Promise<Account> {
+    const viewer = ctx.requireViewer();
+    const account = await this.db.transaction(async (manager) => {
+      const current = await manager.findOneBy(Account, { id: viewer.account.id });
+      if (!current) throw unauthenticated();
+      if (current.emailVerifiedAt) return current;
+      if (!this.verifications.verify(current, token)) {
+        throw badInput(
+          'This verification link is not valid for your account: log in with the account it was sent to, or ask for a new e-mail with resendEmailVerification',
+        );
+      }
+      const verified = { emailVerifiedAt: ctx.clock.now(), emailVerificationNonce: null };
+      await manager.update(Account, current.id, verified);
+      await this.audit.record(ctx, manager, {
+        action: 'account.email_verified',
+        enterpriseId: null,
+        targetType: 'Account',
+        targetId: current.id,
+      });
+      return Object.assign(current, verified);
+    });
+    // The rest of the request (e.g. sharedWithMe beside verifyEmail) sees the verified e-mail.
+    await ctx.signIn(account);
+    return account;
+  }
+
+  /** Queues the verification mail again (limited per account); false when the e-mail is already verified. */
+  async resendEmailVerification(ctx: RequestContext): Promise<boolean> {
+    const viewer = ctx.requireViewer();
+    await this.limiters.verificationMails.consume(viewer.account.id);
+    const queued = await this.db.transaction(async (manager) => {
+      const account = await manager.findOneBy(Account, { id: viewer.account.id });
+      if (!account || account.emailVerifiedAt) return false;
+      // Kept when there is one, so the link of an earlier mail still works; accounts from before verification have none.
+      if (!account.emailVerificationNonce) {
+        await manager.update(Account, account.id, { emailVerificationNonce: EmailVerifications.newNonce() });
+      }
+      await queueVerificationMail(manager, ctx.clock.now(), account);
+      return true;
+    });
+    if (queued) this.mailQueued();
+    return queued;
+  }
+
+  /**
+   * Failed attempts are throttled per e-mail and client address, and per address (LoginThrottle:
+   * RATE_LIMITED). A wrong password and an unknown e-mail give the same error after the same work
+   * (a decoy hash is checked for unknown e-mails), so neither message nor timing says which it
+   * was. A hash stored under weaker parameters than today's is replaced while the password is at hand.
    */
   async logIn(ctx: RequestContext, email: string, password: string): Promise<Session> {
-    await this.throttle.check(email);
+    await this.throttle.attempt(email, ctx.clientAddress);
     const account = await this.db.manager.findOneBy(Account, { email });
-    const valid = await verifyPassword(password, account?.passwordHash ?? (await decoyHash));
-    if (!account || !valid) {
-      await this.throttle.failed(email);
+    const check = await this.passwords.verify(password, account?.passwordHash ?? (await this.passwords.decoy));
+    if (!account || !check.valid) {
+      await this.throttle.failed(email, ctx.clientAddress);
       throw new AppError(ErrorCode.UNAUTHENTICATED, WRONG_CREDENTIALS);
     }
-    await this.throttle.succeeded(email);
+    await this.throttle.succeeded(email, ctx.clientAddress);
+    const passwordHash = check.needsRehash ? await this.passwords.hash(password) : undefined;
     await ctx.signIn(account);
-    await this.db.transaction((manager) =>
-      this.audit.record(ctx, manager, {
+    await this.db.transaction(async (manager) => {
+      // Only if the hash is still the one checked: a password changed meanwhile is not overwritten.
+      if (passwordHash) {
+        await manager.update(Account, { id: account.id, passwordHash: account.passwordHash }, { passwordHash });
+      }
+      await this.audit.record(ctx, manager, {
         action: 'account.logged_in',
         enterpriseId: null,
         targetType: 'Account',
         targetId: account.id,
-      }),
-    );
+      });
+    });
     return { token: await this.tokens.issue(account.id), account };
   }
 }

@@ -23,12 +23,14 @@ export class AuthTokenService {
       .sign(this.secret);
   }
 
-  /** The account id of a valid token, or null for a malformed, forged or expired one. */
+  /** The account id of a valid token, or null for a malformed, forged or expired one, or one without `exp`, `iat` or `sub`. */
   async verify(token: string): Promise<string | null> {
     try {
       const { payload } = await jwtVerify(token, this.secret, {
         issuer: ISSUER,
         algorithms: [ALGORITHM],
+        // A token without an expiry would be valid forever: refuse it even though we signed it.
+        requiredClaims: ['exp', 'iat', 'sub'],
         currentDate: this.clock.now(),
       });
       return typeof payload.sub === 'string' ? payload.sub : null;

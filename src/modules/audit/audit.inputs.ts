@@ -9,6 +9,11 @@ export class AuditLogArgs extends PageArgs {
   })
   enterpriseId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'Only events about this device.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Only events about this device: its own, and those of the shares that hold or held it ' +
+      '(each naming this device, or the whole share).',
+  })
   deviceId?: string | null;
 }

@@ -1,9 +1,10 @@
-import type { EntityManager } from 'typeorm';
+import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Connection, decodeCursor, toConnection } from '../../common/connection';
 import { newId } from '../../common/ids';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, type Database } from '../../database/database';
 import { ADMINS, requireRole } from '../enterprise/enterprise.policy';
+import { SharedDevice } from '../share/share.entity';
 import { AuditEvent } from './audit-event.entity';
 import type { AuditLogArgs } from './audit.inputs';
 
@@ -21,7 +22,7 @@ export class AuditService {
 
   /**
    * The event log, newest first: an enterprise's (for its ADMINs), or the viewer's own actions.
-   * Either can be narrowed to one device.
+   * Either can be narrowed to one device (see aboutDevice).
    */
   async list(ctx: RequestContext, args: AuditLogArgs): Promise<Connection<AuditEvent>> {
     const viewer = ctx.requireViewer();
@@ -35,7 +36,7 @@ export class AuditService {
     } else {
       query.where('event.actorId = :actorId', { actorId: viewer.account.id });
     }
-    if (args.deviceId) query.andWhere('event.targetId = :deviceId', { deviceId: args.deviceId });
+    if (args.deviceId) aboutDevice(query, args.deviceId);
     if (args.after) query.andWhere('event.id < :after', { after: decodeCursor(args.after) });
     return toConnection(await query.getMany(), args);
   }
@@ -52,4 +53,42 @@ export class AuditService {
       at: ctx.clock.now(),
     });
   }
+}
+
+/**
+ * Narrows the log to the events about one device: those that target it (device.*, its
+ * operations), and those of the shares that hold or held it (share.*, which target the share).
+ * Of a share's events, those that name devices (`details.deviceIds`) count only when they name
+ * this one, so cancelling another device of the same share is not about it; those that name
+ * none (share.invitation_resent) are about the whole share. The shares come from shared_device,
+ * whose rows outlive the share's end and the device's deletion; `details` is JSON text on every
+ * database, and a device id (a UUID) holds no LIKE wildcard. The target ids are one list, so
+ * each is looked up through the (targetId, id) index rather than by scanning the whole log.
+ */
+function aboutDevice(query: SelectQueryBuilder<AuditEvent>, deviceId: string): void {
+  const sharesOfDevice = query
+    .createQueryBuilder()
+    // audit_event.targetId is text (it names objects of every kind); shared_device.shareId a UUID.
+    .select('CAST(sd.shareId AS VARCHAR(64))')
+    .from(SharedDevice, 'sd')
+    // A parameter of its own: PostgreSQL types each one once, and this one is a UUID, not text.
+    .where('sd.deviceId = :sharedDeviceId')
+    .getQuery();
+  query
+    .andWhere(`event.targetId IN (SELECT :deviceId UNION ALL ${sharesOfDevice})`)
+    .andWhere(
+      new Brackets((about) =>
+        about
+          .where('event.targetType <> :shareType')
+          .orWhere('event.details LIKE :namesDevice')
+          .orWhere('event.details NOT LIKE :namesDevices'),
+      ),
+    )
+    .setParameters({
+      deviceId,
+      sharedDeviceId: deviceId,
+      shareType: 'Share',
+      namesDevice: `%"${deviceId}"%`,
+      namesDevices: '%"deviceIds"%',
+    });
 }

@@ -8,6 +8,7 @@ import { insertNew, isUniqueViolation, type Database } from '../../database/data
 import type { AuditService } from '../audit/audit.service';
 import { Enterprise } from '../enterprise/enterprise.entity';
 import { NotificationPolicyDevice } from '../notification/notification-policy.entity';
+import { Share, SharedDevice } from '../share/share.entity';
 import type { ShareService } from '../share/share.service';
 import {
   ADMINS,
@@ -20,7 +21,7 @@ import { DeviceGroup } from './device-group.entity';
 import { depthOf, MAX_GROUP_DEPTH, subtreeIds } from './device-group.tree';
 import type { DevicePlan } from './device-plan';
 import { Device } from './device.entity';
-import { canSeeDevice } from './device.policy';
+import { canSeeDevice, seeDevice } from './device.policy';
 import type { CreateDeviceGroupInput, DevicesArgs, RegisterDeviceInput } from './device.inputs';
 
 const SERIAL_TAKEN = 'A device with this serial number is already registered';
@@ -33,11 +34,17 @@ export class DeviceService {
     private readonly shares: ShareService,
   ) {}
 
-  /** A device the viewer may see (owned or shared to it); NOT_FOUND for any other, as if it did not exist. */
+  /** A device the viewer sees (`seeDevice`); NOT_FOUND for any other, as if it did not exist. */
   async get(ctx: RequestContext, id: string): Promise<Device> {
-    ctx.requireViewer();
-    const device = await this.db.manager.findOneBy(Device, { id });
-    if (!device || !(await canSeeDevice(ctx, device))) throw notFound('Device');
+    const scope = seeDevice.scope(ctx.requireActor(), { device: 'device', share: 'share', sharedDevice: 'sd' });
+    const device = await this.db.manager
+      .createQueryBuilder(Device, 'device')
+      .leftJoin(SharedDevice, 'sd', 'sd.deviceId = device.id')
+      .leftJoin(Share, 'share', 'share.id = sd.shareId')
+      .where('device.id = :id', { id })
+      .andWhere(scope.where, scope.params)
+      .getOne();
+    if (!device) throw notFound('Device');
     return device;
   }
 

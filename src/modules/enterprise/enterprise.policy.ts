@@ -11,8 +11,8 @@ import { Membership } from './membership.entity';
  * A role that must be one of `allowed`. A non-member gets NOT_FOUND, exactly as if the
  * enterprise did not exist; a member without the role gets FORBIDDEN.
  */
-function assertRole(role: Role | undefined, allowed: readonly Role[], action: string): Role {
-  if (!role) throw notFound('Enterprise');
+function assertRole(role: Role | undefined, allowed: readonly Role[], action: string, hidden = 'Enterprise'): Role {
+  if (!role) throw notFound(hidden);
   if (!allowed.includes(role)) throw forbidden(`Only ${allowed.join(' or ')} members may ${action}`);
   return role;
 }
@@ -26,6 +26,8 @@ export function requireRole(ctx: RequestContext, enterpriseId: string, allowed: 
 /**
  * The viewer's role read again inside the transaction of a change, so that a member demoted
  * or removed by a concurrent request cannot still act with the role the request started with.
+ * A non-member is told that `hidden` (what the request named: the enterprise, or an object of
+ * it) was not found.
  */
 export async function requireCurrentRole(
   manager: EntityManager,
@@ -33,10 +35,11 @@ export async function requireCurrentRole(
   enterpriseId: string,
   allowed: readonly Role[],
   action: string,
+  hidden?: string,
 ): Promise<Role> {
   const accountId = ctx.requireViewer().account.id;
   const membership = await manager.findOneBy(Membership, { enterpriseId, accountId });
-  return assertRole(membership?.role, allowed, action);
+  return assertRole(membership?.role, allowed, action, hidden);
 }
 
 export const ADMINS = [Role.ADMIN] as const;

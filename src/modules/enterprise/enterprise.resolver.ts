@@ -7,11 +7,20 @@ import { Account } from '../account/account.entity';
 import { DeviceGroup } from '../device/device-group.entity';
 import { DeviceGroupConnection } from '../device/device.resolver';
 import { Enterprise } from './enterprise.entity';
-import { AddMemberInput, CreateEnterpriseInput, RemoveMemberInput, SetMemberRoleInput } from './enterprise.inputs';
+import {
+  AddMemberInput,
+  CreateEnterpriseInput,
+  RemoveMemberInput,
+  SetMemberRoleInput,
+  UpdateEnterpriseSettingsInput,
+} from './enterprise.inputs';
 import type { EnterpriseService } from './enterprise.service';
+import { MembershipInvitationStatus, membershipInvitationStatus } from './membership-invitation-lifecycle';
+import { MembershipInvitation } from './membership-invitation.entity';
 import { Membership } from './membership.entity';
 
 export const MembershipConnection = ConnectionType(Membership);
+export const MembershipInvitationConnection = ConnectionType(MembershipInvitation);
 
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
@@ -27,9 +36,59 @@ export class EnterpriseResolver {
     return this.enterpriseService.create(ctx, input);
   }
 
-  @Mutation(() => Membership, { description: 'Adds an existing account to an enterprise (ADMIN).' })
-  addMember(@Ctx() ctx: RequestContext, @Arg('input') input: AddMemberInput): Promise<Membership> {
+  @Mutation(() => Enterprise, {
+    description:
+      "Changes an enterprise's settings (ADMIN); settings left out keep their value. " +
+      'The next shareDevices and addDevicesToShare are judged by the new settings.',
+  })
+  updateEnterpriseSettings(
+    @Ctx() ctx: RequestContext,
+    @Arg('input') input: UpdateEnterpriseSettingsInput,
+  ): Promise<Enterprise> {
+    return this.enterpriseService.updateSettings(ctx, input);
+  }
+
+  @Mutation(() => MembershipInvitation, {
+    description:
+      'Invites an e-mail into an enterprise with a role (ADMIN); the invitee becomes a member only by accepting. ' +
+      'Answers alike whether or not the e-mail has an account; inviting an e-mail again refreshes its pending invitation.',
+  })
+  addMember(@Ctx() ctx: RequestContext, @Arg('input') input: AddMemberInput): Promise<MembershipInvitation> {
     return this.enterpriseService.addMember(ctx, input);
+  }
+
+  @Query(() => MembershipInvitationConnection, {
+    description: 'Invitations to your verified e-mail that you can still accept or decline, newest first.',
+  })
+  myMembershipInvitations(
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+  ): Promise<Connection<MembershipInvitation>> {
+    return this.enterpriseService.invitationsOfViewer(ctx, page);
+  }
+
+  @Mutation(() => Membership, { description: 'Joins the enterprise of an invitation to you, with its role.' })
+  acceptMembership(
+    @Ctx() ctx: RequestContext,
+    @Arg('invitationId', () => ID) invitationId: string,
+  ): Promise<Membership> {
+    return this.enterpriseService.acceptInvitation(ctx, invitationId);
+  }
+
+  @Mutation(() => MembershipInvitation, { description: 'Declines an invitation to you.' })
+  declineMembership(
+    @Ctx() ctx: RequestContext,
+    @Arg('invitationId', () => ID) invitationId: string,
+  ): Promise<MembershipInvitation> {
+    return this.enterpriseService.declineInvitation(ctx, invitationId);
+  }
+
+  @Mutation(() => MembershipInvitation, { description: 'Withdraws an unanswered invitation (ADMIN).' })
+  revokeMembershipInvitation(
+    @Ctx() ctx: RequestContext,
+    @Arg('invitationId', () => ID) invitationId: string,
+  ): Promise<MembershipInvitation> {
+    return this.enterpriseService.revokeInvitation(ctx, invitationId);
   }
 
   @Mutation(() => Membership, { description: "Changes a member's role (ADMIN); the last ADMIN stays ADMIN." })
@@ -50,6 +109,19 @@ export class EnterpriseResolver {
     @Args() page: PageArgs,
   ): Promise<Connection<Membership>> {
     return paginate(await ctx.loaders.membershipsOfEnterprise.load(enterprise.id), page);
+  }
+
+  @FieldResolver(() => MembershipInvitationConnection, {
+    nullable: true,
+    description: 'Invitations nobody has answered yet (EXPIRED ones too), newest first; visible to ADMINs.',
+  })
+  @Authorized(FieldRule.EnterpriseMember)
+  membershipInvitations(
+    @Root() enterprise: Enterprise,
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+  ): Promise<Connection<MembershipInvitation>> {
+    return this.enterpriseService.invitationsOf(ctx, enterprise.id, page);
   }
 
   @FieldResolver(() => DeviceGroupConnection, {
@@ -81,5 +153,23 @@ export class MembershipResolver {
   @FieldResolver(() => Enterprise)
   enterprise(@Root() membership: Membership, @Ctx() ctx: RequestContext): Promise<Enterprise> {
     return ctx.loaders.enterprise.load(membership.enterpriseId);
+  }
+}
+
+@Resolver(() => MembershipInvitation)
+export class MembershipInvitationResolver {
+  @FieldResolver(() => MembershipInvitationStatus)
+  status(@Root() invitation: MembershipInvitation, @Ctx() ctx: RequestContext): MembershipInvitationStatus {
+    return membershipInvitationStatus(invitation, ctx.clock.now());
+  }
+
+  @FieldResolver(() => Enterprise, { description: 'The enterprise it invites into (its name is for the invitee too).' })
+  enterprise(@Root() invitation: MembershipInvitation, @Ctx() ctx: RequestContext): Promise<Enterprise> {
+    return ctx.loaders.enterprise.load(invitation.enterpriseId);
+  }
+
+  @FieldResolver(() => Account, { description: 'The ADMIN who sent (or last renewed) it.' })
+  invitedBy(@Root() invitation: MembershipInvitation, @Ctx() ctx: RequestContext): Promise<Account> {
+    return ctx.loaders.account.load(invitation.invitedById);
   }
 }

@@ -1,30 +1,59 @@
-import type { EntityManager } from 'typeorm';
-import { conflict, notFound } from '../../common/errors';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/connection';
+import { AppError, badInput, conflict, notFound } from '../../common/errors';
 import { newId } from '../../common/ids';
 import { Role } from '../../common/roles';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import { Account } from '../account/account.entity';
 import type { AuditService } from '../audit/audit.service';
-import { DEFAULT_ENTERPRISE_SETTINGS, Enterprise } from './enterprise.entity';
-import type { AddMemberInput, CreateEnterpriseInput, RemoveMemberInput, SetMemberRoleInput } from './enterprise.inputs';
+import { enqueueMail } from '../mail/mail-outbox';
+import { DEFAULT_ENTERPRISE_SETTINGS, Enterprise, type EnterpriseSettings } from './enterprise.entity';
+import type {
+  AddMemberInput,
+  CreateEnterpriseInput,
+  RemoveMemberInput,
+  SetMemberRoleInput,
+  UpdateEnterpriseSettingsInput,
+} from './enterprise.inputs';
 import { ADMINS, ALL_ROLES, requireCurrentRole, requireRole } from './enterprise.policy';
+import {
+  MEMBERSHIP_INVITATION_TTL_MS,
+  MembershipInvitationAction,
+  MembershipInvitationStatus,
+  membershipInvitationStatus,
+  membershipInvitationTransition,
+} from './membership-invitation-lifecycle';
+import { MembershipInvitation } from './membership-invitation.entity';
 import { Membership } from './membership.entity';
 
 const ALREADY_MEMBER = 'This account is already a member';
+const INVITATION = 'Membership invitation';
 const LAST_ADMIN = 'An enterprise keeps at least one ADMIN: make another member ADMIN first';
 
-/** Enterprises and their members. An enterprise never loses its last ADMIN. */
+/**
+ * Enterprises, their members and the invitations to join them. An enterprise never loses its last
+ * ADMIN, and nobody becomes a member without accepting an invitation (SPEC §5).
+ */
 export class EnterpriseService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditService,
+    /** Called once a change that queued e-mail has committed (the mail sender wakes up). */
+    private readonly mailQueued: () => void,
   ) {}
 
   /** An enterprise the viewer is a member of; NOT_FOUND for any other. */
   async get(ctx: RequestContext, id: string): Promise<Enterprise> {
     requireRole(ctx, id, ALL_ROLES, 'see this enterprise');
     return ctx.loaders.enterprise.load(id);
+  }
+
+  /** Runs a change that may queue e-mail in one transaction and, once it has committed, has it sent. */
+  private async commit<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction(work);
+    this.mailQueued();
+    return result;
   }
 
   /** Creates an enterprise with the viewer as its first ADMIN. */
@@ -65,34 +94,183 @@ export class EnterpriseService {
     return created;
   }
 
-  async addMember(ctx: RequestContext, input: AddMemberInput): Promise<Membership> {
-    return this.db
-      .transaction(async (manager) => {
-        await this.lockMembers(manager, ctx, input.enterpriseId, ADMINS, 'add members');
-        const account = await manager.findOneBy(Account, { email: input.email });
-        if (!account) throw notFound('Account');
-        if (await manager.existsBy(Membership, { enterpriseId: input.enterpriseId, accountId: account.id })) {
-          throw conflict(ALREADY_MEMBER);
-        }
-        const membership = await insertNew(manager, Membership, {
+  /**
+   * An ADMIN changes the enterprise's settings; the next shareDevices is judged by them. Settings
+   * left out keep their value; `maxRecipientsPerDevice: null` goes back to the server's default.
+   * The enterprise row is locked while its settings are read and written, so that two ADMINs
+   * changing different settings at once both keep their change. A change that changes nothing
+   * writes nothing and leaves no event.
+   */
+  async updateSettings(ctx: RequestContext, input: UpdateEnterpriseSettingsInput): Promise<Enterprise> {
+    const enterpriseId = input.enterpriseId ?? ctx.actingEnterpriseId();
+    const changes: Partial<EnterpriseSettings> = {};
+    if (input.operatorsCanShare === null)
+      throw badInput('operatorsCanShare is true or false (leave it out to keep it)');
+    if (input.operatorsCanShare !== undefined) changes.operatorsCanShare = input.operatorsCanShare;
+    if (input.maxRecipientsPerDevice !== undefined) changes.maxRecipientsPerDevice = input.maxRecipientsPerDevice;
+    if (!Object.keys(changes).length) throw badInput('Name at least one setting to change');
+    return this.db.transaction(async (manager) => {
+      await this.lockMembers(manager, ctx, enterpriseId, ADMINS, 'change the settings');
+      const enterprise = await manager.findOneByOrFail(Enterprise, { id: enterpriseId });
+      const before = enterprise.settings;
+      const changed = (Object.keys(changes) as (keyof EnterpriseSettings)[]).filter(
+        (key) => (before[key] ?? null) !== (changes[key] ?? null),
+      );
+      if (!changed.length) return enterprise;
+      const settings: EnterpriseSettings = { ...before, ...changes };
+      await manager.update(Enterprise, enterpriseId, { settings });
+      await this.audit.record(ctx, manager, {
+        action: 'enterprise.settings_changed',
+        enterpriseId,
+        targetType: 'Enterprise',
+        targetId: enterpriseId,
+        details: {
+          from: Object.fromEntries(changed.map((key) => [key, before[key] ?? null])),
+          to: Object.fromEntries(changed.map((key) => [key, settings[key] ?? null])),
+        },
+      });
+      return Object.assign(enterprise, { settings });
+    });
+  }
+
+  /**
+   * Invites `email` into an enterprise with a role (ADMIN): membership needs the invitee's
+   * consent, so this only creates (or, for an e-mail already invited, refreshes) a PENDING
+   * invitation. The answer is the same invitation whether or not an account holds the e-mail, so
+   * it tells nobody which e-mails have accounts; an account that does is told by e-mail.
+   */
+  async addMember(ctx: RequestContext, input: AddMemberInput): Promise<MembershipInvitation> {
+    const viewer = ctx.requireViewer();
+    const enterpriseId = input.enterpriseId ?? ctx.actingEnterpriseId();
+    const now = ctx.clock.now();
+    return this.commit(async (manager) => {
+      await this.lockMembers(manager, ctx, enterpriseId, ADMINS, 'invite members');
+      if (input.email === viewer.account.email) throw badInput('You cannot invite yourself');
+      // Not a leak: ADMINs see the e-mails of their members anyway.
+      const isMember = await manager
+        .createQueryBuilder(Membership, 'm')
+        .innerJoin(Account, 'a', 'a.id = m.accountId')
+        .where('m.enterpriseId = :enterpriseId AND a.email = :email', { enterpriseId, email: input.email })
+        .getExists();
+      if (isMember) throw conflict(ALREADY_MEMBER);
+      const offer = {
+        role: input.role,
+        invitedById: viewer.account.id,
+        expiresAt: new Date(now.getTime() + MEMBERSHIP_INVITATION_TTL_MS),
+      };
+      const pending = await manager.findOneBy(MembershipInvitation, {
+        enterpriseId,
+        email: input.email,
+        status: MembershipInvitationStatus.PENDING,
+      });
+      let invitation: MembershipInvitation;
+      if (pending) {
+        allow(pending, MembershipInvitationAction.REFRESH, now);
+        await manager.update(MembershipInvitation, pending.id, offer);
+        invitation = Object.assign(pending, offer);
+      } else {
+        invitation = await insertNew(manager, MembershipInvitation, {
           id: newId(),
-          enterpriseId: input.enterpriseId,
-          accountId: account.id,
-          role: input.role,
-          createdAt: ctx.clock.now(),
+          enterpriseId,
+          email: input.email,
+          status: MembershipInvitationStatus.PENDING,
+          createdAt: now,
+          answeredAt: null,
+          ...offer,
         });
+      }
+      await this.audit.record(ctx, manager, {
+        action: 'member.invited',
+        enterpriseId,
+        targetType: 'MembershipInvitation',
+        targetId: invitation.id,
+        details: { email: input.email, role: input.role },
+      });
+      if (await manager.existsBy(Account, { email: input.email })) {
+        await enqueueMail(manager, now, input.email, 'membership_invitation', { invitationId: invitation.id });
+      }
+      return invitation;
+    });
+  }
+
+  /** The invitee (by verified e-mail) joins the enterprise with the invited role. */
+  async acceptInvitation(ctx: RequestContext, invitationId: string): Promise<Membership> {
+    const viewer = ctx.requireViewer();
+    const now = ctx.clock.now();
+    const membership = await this.db
+      .transaction(async (manager) => {
+        const invitation = await this.lockInvitationOfViewer(manager, ctx, invitationId);
+        const status = allow(invitation, MembershipInvitationAction.ACCEPT, now);
+        const joined = await insertNew(manager, Membership, {
+          id: newId(),
+          enterpriseId: invitation.enterpriseId,
+          accountId: viewer.account.id,
+          role: invitation.role,
+          createdAt: now,
+        });
+        await manager.update(MembershipInvitation, invitation.id, { status, answeredAt: now });
         await this.audit.record(ctx, manager, {
-          action: 'member.added',
-          enterpriseId: input.enterpriseId,
+          action: 'member.joined',
+          enterpriseId: invitation.enterpriseId,
           targetType: 'Account',
-          targetId: account.id,
-          details: { role: input.role },
+          targetId: viewer.account.id,
+          details: { role: invitation.role, invitationId: invitation.id },
         });
-        return membership;
+        return joined;
       })
       .catch((error: unknown) => {
-        throw isUniqueViolation(error) ? conflict(ALREADY_MEMBER) : error;
+        throw isUniqueViolation(error) ? conflict('You are already a member of this enterprise') : error;
       });
+    await ctx.refreshViewer();
+    return membership;
+  }
+
+  /** The invitee says no; the enterprise's ADMINs see it declined. */
+  async declineInvitation(ctx: RequestContext, invitationId: string): Promise<MembershipInvitation> {
+    return this.db.transaction(async (manager) => {
+      const invitation = await this.lockInvitationOfViewer(manager, ctx, invitationId);
+      return this.answer(manager, ctx, invitation, MembershipInvitationAction.DECLINE, 'member.invitation_declined');
+    });
+  }
+
+  /** An ADMIN of the enterprise withdraws an invitation nobody has answered. */
+  async revokeInvitation(ctx: RequestContext, invitationId: string): Promise<MembershipInvitation> {
+    return this.db.transaction(async (manager) => {
+      const invitation = await this.lockInvitation(manager, invitationId);
+      if (!invitation) throw notFound(INVITATION);
+      await requireCurrentRole(manager, ctx, invitation.enterpriseId, ADMINS, 'revoke invitations', INVITATION);
+      return this.answer(manager, ctx, invitation, MembershipInvitationAction.REVOKE, 'member.invitation_revoked');
+    });
+  }
+
+  /** The invitations of an enterprise nobody has answered yet (expired ones too), newest first; for its ADMINs. */
+  async invitationsOf(
+    ctx: RequestContext,
+    enterpriseId: string,
+    page: PageArgs,
+  ): Promise<Connection<MembershipInvitation>> {
+    requireRole(ctx, enterpriseId, ADMINS, 'see the invitations');
+    const query = this.db.manager
+      .createQueryBuilder(MembershipInvitation, 'invitation')
+      .where('invitation.enterpriseId = :enterpriseId AND invitation.status = :pending', {
+        enterpriseId,
+        pending: MembershipInvitationStatus.PENDING,
+      });
+    return newestFirst(query, page);
+  }
+
+  /** The invitations the viewer can still accept: addressed to its verified e-mail, newest first. */
+  async invitationsOfViewer(ctx: RequestContext, page: PageArgs): Promise<Connection<MembershipInvitation>> {
+    const email = ctx.requireViewer().verifiedEmail;
+    const query = this.db.manager
+      .createQueryBuilder(MembershipInvitation, 'invitation')
+      .where('invitation.email = :email AND invitation.status = :pending AND invitation.expiresAt > :now', {
+        // An unverified account matches no invitation: its e-mail may be someone else's.
+        email: email ?? '',
+        pending: MembershipInvitationStatus.PENDING,
+        now: ctx.clock.now(),
+      });
+    return newestFirst(query, page);
   }
 
   async setMemberRole(ctx: RequestContext, input: SetMemberRoleInput): Promise<Membership> {
@@ -147,10 +325,58 @@ export class EnterpriseService {
     allowed: readonly Role[],
     action: string,
   ): Promise<void> {
+    await this.lockEnterprise(manager, enterpriseId);
+    await requireCurrentRole(manager, ctx, enterpriseId, allowed, action);
+  }
+
+  private async lockEnterprise(manager: EntityManager, enterpriseId: string): Promise<void> {
     await this.db
       .forUpdate(manager.createQueryBuilder(Enterprise, 'e').where('e.id = :enterpriseId', { enterpriseId }))
       .getOne();
-    await requireCurrentRole(manager, ctx, enterpriseId, allowed, action);
+  }
+
+  /**
+   * An invitation read behind its enterprise's lock, like every change to the members: an
+   * acceptance racing a revocation (or a second invitation) is judged after it.
+   */
+  private async lockInvitation(manager: EntityManager, invitationId: string): Promise<MembershipInvitation | null> {
+    const found = await manager.findOneBy(MembershipInvitation, { id: invitationId });
+    if (!found) return null;
+    await this.lockEnterprise(manager, found.enterpriseId);
+    return manager.findOneBy(MembershipInvitation, { id: invitationId });
+  }
+
+  /** An invitation addressed to the viewer's verified e-mail; NOT_FOUND for anyone else's, as if it did not exist. */
+  private async lockInvitationOfViewer(
+    manager: EntityManager,
+    ctx: RequestContext,
+    invitationId: string,
+  ): Promise<MembershipInvitation> {
+    const email = ctx.requireViewer().verifiedEmail;
+    const invitation = await this.lockInvitation(manager, invitationId);
+    if (!invitation || email === null || invitation.email !== email) throw notFound(INVITATION);
+    return invitation;
+  }
+
+  /** Declines or revokes: the invitation ends without a membership. */
+  private async answer(
+    manager: EntityManager,
+    ctx: RequestContext,
+    invitation: MembershipInvitation,
+    action: MembershipInvitationAction,
+    auditAction: string,
+  ): Promise<MembershipInvitation> {
+    const now = ctx.clock.now();
+    const status = allow(invitation, action, now);
+    await manager.update(MembershipInvitation, invitation.id, { status, answeredAt: now });
+    await this.audit.record(ctx, manager, {
+      action: auditAction,
+      enterpriseId: invitation.enterpriseId,
+      targetType: 'MembershipInvitation',
+      targetId: invitation.id,
+      details: { email: invitation.email, role: invitation.role },
+    });
+    return Object.assign(invitation, { status, answeredAt: now });
   }
 
   private async findMember(manager: EntityManager, enterpriseId: string, accountId: string): Promise<Membership> {
@@ -163,4 +389,25 @@ export class EnterpriseService {
     const admins = await manager.countBy(Membership, { enterpriseId, role: Role.ADMIN });
     if (admins <= 1) throw conflict(LAST_ADMIN);
   }
+}
+
+/** The status `action` leads to for this invitation now, or its refusal as an error. */
+function allow(
+  invitation: MembershipInvitation,
+  action: MembershipInvitationAction,
+  now: Date,
+): MembershipInvitationStatus {
+  const outcome = membershipInvitationTransition(membershipInvitationStatus(invitation, now), action);
+  if (!outcome.allowed) throw new AppError(outcome.code, outcome.message);
+  return outcome.status;
+}
+
+/** A page of invitations, newest first (ids are UUIDv7: id order is creation order). */
+async function newestFirst(
+  query: SelectQueryBuilder<MembershipInvitation>,
+  page: PageArgs,
+): Promise<Connection<MembershipInvitation>> {
+  query.orderBy('invitation.id', 'DESC').take(page.first + 1);
+  if (page.after) query.andWhere('invitation.id < :after', { after: decodeCursor(page.after) });
+  return toConnection(await query.getMany(), page);
 }

@@ -4,8 +4,7 @@ import { IsNull, LessThanOrEqual } from 'typeorm';
 import type { Clock } from '../../common/clock';
 import { WakeLoop } from '../../common/wake-loop';
 import type { Database } from '../../database/database';
-import type { MailTemplate } from './mail-outbox';
-import { renderMail, type RenderedMail } from './mail-templates';
+import type { MailRenderer, MailRenderers, MailTemplate, RenderedMail } from './mail-outbox';
 import { OutboxMessage } from './outbox-message.entity';
 
 const BATCH = 50;
@@ -13,16 +12,23 @@ const BATCH = 50;
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 3_600_000;
 
-/** Where e-mails go: an SMTP server, or the log when SMTP_URL is not set. */
+/** An e-mail ready to go, secrets included: it must not be stored or logged whole. */
+export interface OutgoingMail extends RenderedMail {
+  to: string;
+  template: string;
+}
+
+/** Where e-mails go: an SMTP server, or nowhere but a log line when SMTP_URL is not set. */
 export interface MailTransport {
-  send(to: string, mail: RenderedMail): Promise<void>;
+  send(mail: OutgoingMail): Promise<void>;
 }
 
 export function createMailTransport(smtpUrl: string | undefined, from: string, log: Logger): MailTransport {
   if (!smtpUrl) {
     return {
-      send: async (to, mail) => {
-        log.info({ to, subject: mail.subject, text: mail.text }, 'e-mail (SMTP_URL is not set, so it is only logged)');
+      // Only the envelope: a body may hold a link token or a confirmation code, which must never reach a log.
+      send: async ({ to, subject, template }) => {
+        log.info({ to, subject, template }, 'e-mail not sent: SMTP_URL is not set');
       },
     };
   }
@@ -34,8 +40,8 @@ export function createMailTransport(smtpUrl: string | undefined, from: string, l
     socketTimeout: 10_000,
   });
   return {
-    send: async (to, mail) => {
-      await transporter.sendMail({ from, to, subject: mail.subject, text: mail.text });
+    send: async ({ to, subject, text }) => {
+      await transporter.sendMail({ from, to, subject, text });
     },
   };
 }
@@ -46,9 +52,25 @@ export const backoffMs = (attempts: number): number => Math.min(1000 * 2 ** atte
 /**
  * Delivers the outbox: every message at least once, marked sent once the server took it, retried
  * with growing pauses when it did not. A message is claimed with a conditional update before it
- * is sent, so two senders (two instances) do not both take it within a lease.
+ * is sent, so two senders (two instances) do not both take it within a lease. Each attempt renders
+ * the message afresh with its template's renderer (see `MailRenderer`); a message its renderer
+ * finds obsolete is marked done (`sentAt`) without being sent.
  */
-export function createMailSender(db: Database, transport: MailTransport, clock: Clock, log: Logger): WakeLoop {
+export function createMailSender(
+  db: Database,
+  transport: MailTransport,
+  clock: Clock,
+  log: Logger,
+  renderers: MailRenderers,
+): WakeLoop {
+  function render(message: OutboxMessage): Promise<RenderedMail | null> {
+    // A template this server does not know (e.g. written by a newer version) waits for one that does.
+    if (!Object.hasOwn(renderers, message.template))
+      throw new Error(`No renderer for e-mail template ${message.template}`);
+    const renderer = renderers[message.template as MailTemplate] as MailRenderer<unknown>;
+    return db.transaction((manager) => renderer(message.payload, manager));
+  }
+
   async function deliverDue(): Promise<Date | null> {
     const now = clock.now();
     const due = await db.manager.find(OutboxMessage, {
@@ -75,7 +97,9 @@ export function createMailSender(db: Database, transport: MailTransport, clock: 
     if (!claimed.affected) return;
     const attempts = message.attempts + 1;
     try {
-      await transport.send(message.to, renderMail(message.template as MailTemplate, message.payload));
+      const mail = await render(message);
+      if (mail) await transport.send({ to: message.to, template: message.template, ...mail });
+      else log.debug({ messageId: message.id, template: message.template }, 'e-mail obsolete; not sent');
       await db.transaction((manager) =>
         manager.update(OutboxMessage, message.id, { attempts, sentAt: clock.now(), lastError: null }),
       );

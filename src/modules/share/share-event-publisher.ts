@@ -5,11 +5,11 @@ import { WakeLoop } from '../../common/wake-loop';
 import { Counter } from '../../database/counter.entity';
 import type { Database } from '../../database/database';
 import type { ShareEventBus } from './share-event-bus';
+import { PUBLISHED_COUNTER } from './share-event-counters';
 import { ShareEvent } from './share-event.entity';
 import type { ShareEventService } from './share-event.service';
 
 const BATCH = 500;
-export const PUBLISHED_COUNTER = 'share_event_published';
 
 /**
  * Publishes share events after they commit, from the stored events (an outbox): it reads what

@@ -2,25 +2,36 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn, JsonColumn } from '../../database/columns';
-import { ShareStatus } from './share-lifecycle';
+import { ShareEndReason, ShareStatus } from './share-lifecycle';
 
 export enum ShareEventType {
   CREATED = 'CREATED',
   ACCEPTED = 'ACCEPTED',
   DEVICES_ADDED = 'DEVICES_ADDED',
-  /** The sharer took devices out, or their owner deleted them. */
+  /** The sharer took devices out, or their owner deleted them, and the share goes on. */
   DEVICES_CANCELLED = 'DEVICES_CANCELLED',
-  /** The recipient removed a device from their own view. */
+  /** The recipient removed a device from their own view, and the share goes on. */
   DEVICE_REMOVED = 'DEVICE_REMOVED',
   EXTENDED = 'EXTENDED',
+  /** The share ended CANCELLED, however (endReason says why); deviceIds are the devices it took out. */
   CANCELLED = 'CANCELLED',
+  /** The share ended EXPIRED (endReason says whether it had been accepted). */
   EXPIRED = 'EXPIRED',
   EXPIRING_SOON = 'EXPIRING_SOON',
   DEGRADED = 'DEGRADED',
   RESTORED = 'RESTORED',
 }
 
-registerEnumType(ShareEventType, { name: 'ShareEventType' });
+registerEnumType(ShareEventType, {
+  name: 'ShareEventType',
+  description: 'What changed. The event that ends a share is CANCELLED or EXPIRED, whatever ended it.',
+  valuesConfig: {
+    DEVICES_CANCELLED: { description: 'The sharer took devices out, or their owner deleted them; the share goes on.' },
+    DEVICE_REMOVED: { description: 'The recipient removed a device from their view; the share goes on.' },
+    CANCELLED: { description: 'The share ended CANCELLED (endReason says why), naming the devices it took out.' },
+    EXPIRED: { description: 'The share ended EXPIRED (endReason: EXPIRED or INVITATION_EXPIRED).' },
+  },
+});
 
 /**
  * The durable record of one change to a share, written in the transaction of the change. The
@@ -56,6 +67,13 @@ export class ShareEvent {
   @Field(() => ShareStatus)
   @Column('varchar', { length: 16 })
   status: ShareStatus;
+
+  @Field(() => ShareEndReason, {
+    nullable: true,
+    description: 'Why the share ended, on the event that ends it (CANCELLED or EXPIRED); null on every other event.',
+  })
+  @Column('varchar', { length: 32, nullable: true })
+  endReason: ShareEndReason | null;
 
   @Column('uuid', { nullable: true })
   actorId: string | null;

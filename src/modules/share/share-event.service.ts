@@ -1,22 +1,21 @@
-import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
-import { Brackets, LessThanOrEqual, type SelectQueryBuilder } from 'typeorm';
+import { Repeater } from '@repeaterjs/repeater';
+import { LessThanOrEqual, type SelectQueryBuilder } from 'typeorm';
 import { toConnection, type Connection } from '../../common/connection';
 import { AppError, ErrorCode, badInput, notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
-import { Role } from '../../common/roles';
-import type { RequestContext, Viewer } from '../../context/request-context';
+import type { Actor } from '../../common/access';
+import type { RequestContext } from '../../context/request-context';
 import { Counter } from '../../database/counter.entity';
 import type { Database } from '../../database/database';
 import { EVENTS_MAY_BE_LOST, type BusMessage, type ShareEventBus } from './share-event-bus';
-import { PUBLISHED_COUNTER } from './share-event-publisher';
+import { PRUNED_COUNTER, PUBLISHED_COUNTER } from './share-event-counters';
 import { ShareEvent } from './share-event.entity';
 import { Share } from './share.entity';
-import { canWatch } from './share.policy';
+import { seeShare } from './share.policy';
 
 const REPLAY_BATCH = 500;
-/** Events a slow subscriber may fall behind by before its stream ends (it then resumes with `after`). */
-const LIVE_BUFFER = 10_000;
-export const PRUNED_COUNTER = 'share_event_pruned';
+/** Bus messages a slow subscriber may fall behind by; past that it drops them and catches up from the store. */
+const DEFAULT_LIVE_BUFFER = 10_000;
 
 export interface ShareEventFilter {
   shareId?: string | null;
@@ -25,39 +24,42 @@ export interface ShareEventFilter {
 
 /**
  * The history of share changes, as a query and as a live stream that starts with a replay: the
- * viewer sees the events of every share where it is the sharer, an ADMIN of the sharer's
- * enterprise, or the recipient, with rights checked again for every event delivered.
+ * viewer sees the events of every share it sees (`seeShare`), with rights checked again for
+ * every event delivered.
  */
 export class ShareEventService {
   constructor(
     private readonly db: Database,
     private readonly bus: ShareEventBus,
+    /** Bus messages one subscription may fall behind by (see LiveQueue). */
+    private readonly liveBuffer = DEFAULT_LIVE_BUFFER,
   ) {}
 
   /** Stored events after a cursor, oldest first (`shareEvents`). */
   async list(ctx: RequestContext, filter: ShareEventFilter & { first: number }): Promise<Connection<ShareEvent>> {
-    const viewer = ctx.requireViewer();
+    const actor = ctx.requireActor();
     if (filter.shareId) await this.requireWatchable(ctx, filter.shareId);
     const after = await this.position(filter.after);
-    const rows = await this.page(viewer, after ?? 0, filter.first + 1, filter.shareId);
+    const rows = await this.page(actor, after ?? 0, filter.first + 1, filter.shareId);
     return toConnection(rows, filter, (event) => event.cursor);
   }
 
   /**
    * The live stream of `shareStatusChanged`. It listens to the bus first, then replays what is
-   * stored after `after`, then goes on with what the bus brings, skipping what the replay already
-   * sent: no gap, no duplicate, in cursor order. Before each event the context is renewed (roles
-   * read again, fresh DataLoaders), so fields follow the viewer's rights at delivery time.
+   * stored after `after`, then goes on with what the bus brought meanwhile and brings later,
+   * skipping what the replay already sent: no gap, no duplicate, in cursor order. Before each
+   * event the context is renewed (roles read again, fresh DataLoaders), so fields follow the
+   * viewer's rights at delivery time. Returning the stream (the client completes, or its socket
+   * closes) ends it at once and unsubscribes from the bus, whether or not events are coming.
    */
   stream(ctx: RequestContext, filter: ShareEventFilter): AsyncIterable<ShareEvent> {
     return new Repeater<ShareEvent>(async (push, stop) => {
-      const live = new Repeater<BusMessage>(async (pushLive, stopLive) => {
-        const unsubscribe = this.bus.subscribe((event) => {
-          pushLive(event).catch(() => undefined);
-        });
-        await stopLive;
-        unsubscribe();
-      }, new FixedBuffer(LIVE_BUFFER));
+      const live = new LiveQueue(this.bus, this.liveBuffer);
+      let stopped = false;
+      void stop.then(() => {
+        stopped = true;
+        live.close();
+      });
       try {
         ctx.requireViewer();
         if (filter.shareId) await this.requireWatchable(ctx, filter.shareId);
@@ -68,9 +70,10 @@ export class ShareEventService {
          */
         const replay = async () => {
           const end = await this.latestCursor();
-          while (position < end) {
-            const events = await this.page(ctx.requireViewer(), position, REPLAY_BATCH, filter.shareId, end);
+          while (position < end && !stopped) {
+            const events = await this.page(ctx.requireActor(), position, REPLAY_BATCH, filter.shareId, end);
             for (const event of events) {
+              if (stopped) return;
               position = Number(event.cursor);
               await ctx.renew();
               await push(event);
@@ -80,7 +83,7 @@ export class ShareEventService {
           position = Math.max(position, end);
         };
         await replay();
-        for await (const published of live) {
+        for (let published = await live.next(); published && !stopped; published = await live.next()) {
           if (published === EVENTS_MAY_BE_LOST) {
             await replay();
             continue;
@@ -93,13 +96,13 @@ export class ShareEventService {
           position = cursor;
           if (filter.shareId && published.shareId !== filter.shareId) continue;
           await ctx.renew();
-          const [event] = await this.page(ctx.requireViewer(), cursor - 1, 1, published.shareId);
+          const [event] = await this.page(ctx.requireActor(), cursor - 1, 1, published.shareId);
           if (event && Number(event.cursor) === cursor) await push(event);
         }
       } catch (error) {
         stop(error);
       } finally {
-        await live.return();
+        live.close();
       }
       await stop;
     });
@@ -158,7 +161,7 @@ export class ShareEventService {
 
   /** Up to `limit` events after `position` that the viewer may watch, oldest first. */
   private page(
-    viewer: Viewer,
+    actor: Actor,
     position: number,
     limit: number,
     shareId?: string | null,
@@ -171,26 +174,63 @@ export class ShareEventService {
       .take(limit);
     if (until !== undefined) query.andWhere('event.cursor <= :until', { until });
     if (shareId) query.andWhere('event.shareId = :shareId', { shareId });
-    return watchable(query, viewer).getMany();
+    return watchable(query, actor).getMany();
   }
 
-  /** NOT_FOUND unless the viewer may watch the share. */
+  /** NOT_FOUND unless the viewer sees the share. */
   private async requireWatchable(ctx: RequestContext, shareId: string): Promise<void> {
     const share = isId(shareId) ? await this.db.manager.findOneBy(Share, { id: shareId }) : null;
-    if (!share || !canWatch(ctx.requireViewer(), share)) throw notFound('Share');
+    if (!share || !seeShare.allows(ctx.requireActor(), share)) throw notFound('Share');
   }
 }
 
-/** Narrows an event query to shares the viewer may watch (`canWatch`, in SQL). */
-function watchable(query: SelectQueryBuilder<ShareEvent>, viewer: Viewer): SelectQueryBuilder<ShareEvent> {
-  const adminOf = [...viewer.roles].filter(([, role]) => role === Role.ADMIN).map(([enterpriseId]) => enterpriseId);
-  return query.innerJoin(Share, 'share', 'share.id = event.shareId').andWhere(
-    new Brackets((who) => {
-      who
-        .where('share.sharerId = :viewerId', { viewerId: viewer.account.id })
-        .orWhere('share.recipientId = :viewerId')
-        .orWhere('share.recipientEmail = :viewerEmail', { viewerEmail: viewer.account.email });
-      if (adminOf.length) who.orWhere('share.enterpriseId IN (:...adminOf)', { adminOf });
-    }),
-  );
+/** Narrows an event query to the events of shares the viewer sees (`seeShare`). */
+function watchable(query: SelectQueryBuilder<ShareEvent>, actor: Actor): SelectQueryBuilder<ShareEvent> {
+  const scope = seeShare.scope(actor, { share: 'share' });
+  return query.innerJoin(Share, 'share', 'share.id = event.shareId').andWhere(scope.where, scope.params);
+}
+
+/**
+ * What the bus brings one subscription, from the moment it is made: kept in order until the
+ * stream takes it. A subscriber more than `capacity` messages behind drops them for one
+ * EVENTS_MAY_BE_LOST, which makes it catch up from the store instead, losing nothing.
+ */
+class LiveQueue {
+  private readonly queue: BusMessage[] = [];
+  private waiting: ((message: BusMessage | null) => void) | null = null;
+  private unsubscribe: (() => void) | null;
+
+  constructor(
+    bus: ShareEventBus,
+    private readonly capacity: number,
+  ) {
+    this.unsubscribe = bus.subscribe((message) => this.add(message));
+  }
+
+  private add(message: BusMessage): void {
+    if (this.waiting) {
+      const wake = this.waiting;
+      this.waiting = null;
+      wake(message);
+      return;
+    }
+    if (this.queue.length >= this.capacity) this.queue.splice(0, this.queue.length, EVENTS_MAY_BE_LOST);
+    this.queue.push(message);
+  }
+
+  /** The next message, or null once closed. */
+  next(): Promise<BusMessage | null> {
+    if (this.queue.length) return Promise.resolve(this.queue.shift()!);
+    if (!this.unsubscribe) return Promise.resolve(null);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  /** Stops listening to the bus; a pending `next()` answers null. */
+  close(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.queue.length = 0;
+    this.waiting?.(null);
+    this.waiting = null;
+  }
 }

@@ -1,11 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import { allocate } from '../../database/counters';
 import { insertNew } from '../../database/database';
-import type { ShareStatus } from './share-lifecycle';
+import { isLive, type ShareStatus } from './share-lifecycle';
 import { ShareEvent, type ShareEventType } from './share-event.entity';
 import type { Share } from './share.entity';
 
-/** Appends the event of a change to `share` (already in its new status), in the change's transaction. */
+/**
+ * Appends the event of a change to `share` (already in its new status), in the change's
+ * transaction. The event that ends the share (from a live status to a final one) carries why.
+ */
 export async function recordShareEvent(
   manager: EntityManager,
   change: {
@@ -25,7 +28,11 @@ export async function recordShareEvent(
     deviceIds: change.deviceIds,
     previousStatus: change.previousStatus,
     status: change.share.status,
+    endReason: ends(change.previousStatus, change.share.status) ? change.share.endReason : null,
     actorId: change.actorId,
     at: change.at,
   });
 }
+
+const ends = (previous: ShareStatus | null, status: ShareStatus) =>
+  previous !== null && isLive(previous) && !isLive(status);

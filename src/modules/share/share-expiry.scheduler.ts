@@ -22,7 +22,7 @@ export function createShareExpiryScheduler(
   const loop = new WakeLoop(
     'share expiry',
     async () => {
-      const ctx = await contexts.create({ requestId: `expiry-${randomUUID()}` });
+      const ctx = await contexts.create({ requestId: `expiry-${randomUUID()}`, clientAddress: 'internal' });
       while ((await shares.processDue(ctx, BATCH)) === BATCH);
       return shares.nextDeadline(clock.now());
     },

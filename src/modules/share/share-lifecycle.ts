@@ -38,6 +38,28 @@ export enum ShareAction {
   EXPIRE = 'EXPIRE',
   /** The invitation deadline of a share nobody accepted has passed. */
   EXPIRE_INVITATION = 'EXPIRE_INVITATION',
+  /** The recipient turns the invitation down. */
+  DECLINE = 'DECLINE',
+  /** The recipient gives up an accepted share, every device at once. */
+  LEAVE = 'LEAVE',
+}
+
+/** Why a share ended (SPEC §2: every ended share says why). */
+export enum ShareEndReason {
+  /** The sharer (or an ADMIN of the sharer's enterprise) cancelled it, or took out its last device. */
+  CANCELLED_BY_SHARER = 'CANCELLED_BY_SHARER',
+  /** The recipient declined the invitation. */
+  DECLINED = 'DECLINED',
+  /** The recipient left the accepted share. */
+  LEFT_BY_RECIPIENT = 'LEFT_BY_RECIPIENT',
+  /** The recipient removed its last device from their view. */
+  ALL_DEVICES_REMOVED = 'ALL_DEVICES_REMOVED',
+  /** The owner deleted its last device. */
+  DEVICE_DELETED = 'DEVICE_DELETED',
+  /** An accepted share reached expiresAt. */
+  EXPIRED = 'EXPIRED',
+  /** Nobody accepted it in time (its invitation deadline, or its expiry, passed while PENDING). */
+  INVITATION_EXPIRED = 'INVITATION_EXPIRED',
 }
 
 const { PENDING, ACTIVE, CANCELLED, EXPIRED } = ShareStatus;
@@ -55,6 +77,7 @@ export const TRANSITIONS: Readonly<Record<ShareStatus, Partial<Record<ShareActio
     [ShareAction.DELETE_DEVICE]: PENDING,
     [ShareAction.EXPIRE]: EXPIRED,
     [ShareAction.EXPIRE_INVITATION]: EXPIRED,
+    [ShareAction.DECLINE]: CANCELLED,
   },
   [ACTIVE]: {
     [ShareAction.ADD_DEVICES]: ACTIVE,
@@ -64,9 +87,50 @@ export const TRANSITIONS: Readonly<Record<ShareStatus, Partial<Record<ShareActio
     [ShareAction.REMOVE_DEVICE]: ACTIVE,
     [ShareAction.DELETE_DEVICE]: ACTIVE,
     [ShareAction.EXPIRE]: EXPIRED,
+    [ShareAction.LEAVE]: CANCELLED,
   },
   [CANCELLED]: {},
   [EXPIRED]: {},
+};
+
+const R = ShareEndReason;
+
+/**
+ * Why the share ends when an action of TRANSITIONS ends it, by the status it ends from. A device
+ * removal ends a share only with its last live device. A PENDING share that reaches its expiry
+ * was never accepted: its invitation deadline (never past the expiry) has lapsed too.
+ */
+export const END_REASONS: Readonly<Record<ShareStatus, Partial<Record<ShareAction, ShareEndReason>>>> = {
+  [PENDING]: {
+    [ShareAction.CANCEL]: R.CANCELLED_BY_SHARER,
+    [ShareAction.CANCEL_DEVICES]: R.CANCELLED_BY_SHARER,
+    [ShareAction.DELETE_DEVICE]: R.DEVICE_DELETED,
+    [ShareAction.EXPIRE]: R.INVITATION_EXPIRED,
+    [ShareAction.EXPIRE_INVITATION]: R.INVITATION_EXPIRED,
+    [ShareAction.DECLINE]: R.DECLINED,
+  },
+  [ACTIVE]: {
+    [ShareAction.CANCEL]: R.CANCELLED_BY_SHARER,
+    [ShareAction.CANCEL_DEVICES]: R.CANCELLED_BY_SHARER,
+    [ShareAction.REMOVE_DEVICE]: R.ALL_DEVICES_REMOVED,
+    [ShareAction.DELETE_DEVICE]: R.DEVICE_DELETED,
+    [ShareAction.EXPIRE]: R.EXPIRED,
+    [ShareAction.LEAVE]: R.LEFT_BY_RECIPIENT,
+  },
+  [CANCELLED]: {},
+  [EXPIRED]: {},
+};
+
+/**
+ * The final status of the devices an action takes out of a share. Devices an action does not
+ * name here follow their share (deviceStatusFor): cancelShare and declineShare leave them
+ * CANCELLED, expiry EXPIRED.
+ */
+export const DEVICES_END_AS: Readonly<Partial<Record<ShareAction, SharedDeviceStatus>>> = {
+  [ShareAction.CANCEL_DEVICES]: SharedDeviceStatus.CANCELLED,
+  [ShareAction.REMOVE_DEVICE]: SharedDeviceStatus.REMOVED,
+  [ShareAction.DELETE_DEVICE]: SharedDeviceStatus.DELETED,
+  [ShareAction.LEAVE]: SharedDeviceStatus.REMOVED,
 };
 
 /** Actions that take devices out of a share: the share ends (CANCELLED) when none is left. */
@@ -78,6 +142,7 @@ const INVITATION_ACTIONS = new Set([
   ShareAction.RESEND_INVITATION,
   ShareAction.COPY_LINK,
   ShareAction.EXPIRE_INVITATION,
+  ShareAction.DECLINE,
 ]);
 
 export type Transition = { allowed: true; status: ShareStatus } | { allowed: false; code: ErrorCode; message: string };
@@ -107,6 +172,19 @@ function refusal(status: ShareStatus, action: ShareAction): Transition {
   return { allowed: false, code: ErrorCode.SHARE_NOT_ACTIVE, message: `The share is ${status.toLowerCase()}` };
 }
 
+/**
+ * Why a share in `status` ends when `action` ends it; null when the action cannot end a share
+ * from there. Ask only once `transition` has said that the share ends (a final status).
+ */
+export function endReason(status: ShareStatus, action: ShareAction): ShareEndReason | null {
+  return END_REASONS[status][action] ?? null;
+}
+
+/** The final status of the live devices that `action` takes out of a share that moves to `next`. */
+export function endedDeviceStatus(action: ShareAction, next: ShareStatus): SharedDeviceStatus {
+  return DEVICES_END_AS[action] ?? deviceStatusFor(next);
+}
+
 /** The status a share's devices take when the share itself moves to `status`. */
 export function deviceStatusFor(status: ShareStatus): SharedDeviceStatus {
   return {
@@ -119,3 +197,6 @@ export function deviceStatusFor(status: ShareStatus): SharedDeviceStatus {
 
 export const isLive = (status: ShareStatus | SharedDeviceStatus): boolean =>
   status === ShareStatus.PENDING || status === ShareStatus.ACTIVE;
+
+/** The statuses of a share that has not ended. */
+export const LIVE_SHARE_STATUSES: readonly ShareStatus[] = [ShareStatus.PENDING, ShareStatus.ACTIVE];

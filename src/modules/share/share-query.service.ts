@@ -1,7 +1,8 @@
-import { Brackets, type SelectQueryBuilder } from 'typeorm';
+import type { SelectQueryBuilder } from 'typeorm';
 import {
   type Connection,
   decodeCursor,
+  paginate,
   decodeKeyCursor,
   encodeCursor,
   encodeKeyCursor,
@@ -12,23 +13,61 @@ import { notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
 import type { RequestContext } from '../../context/request-context';
 import type { Database } from '../../database/database';
+import { Role } from '../../common/roles';
+import type { Device } from '../device/device.entity';
+import { sharedPermissions } from '../device/device.policy';
 import { ADMINS, requireRole } from '../enterprise/enterprise.policy';
+import { effectivePermissions, Permission } from './share-permissions';
 import { Share, SharedDevice } from './share.entity';
-import { ShareStatus } from './share-lifecycle';
+import { LIVE_SHARE_STATUSES, ShareStatus } from './share-lifecycle';
 import type { SharedByMeArgs, SharedWithMeArgs, ShareGraphArgs } from './share.inputs';
-import type { ShareRecipientSummary, ShareSharerSummary } from './share.outputs';
-import { canWatch } from './share.policy';
+import type { DeviceAccess, ShareRecipientSummary, ShareSharerSummary } from './share.outputs';
+import { manageShare, receiveDevice, receiveShare, seeShare } from './share.policy';
 
 /** Reading shares: one by id, and the "Shared by me" / "Shared with me" lists, newest first. */
 export class ShareQueryService {
   constructor(private readonly db: Database) {}
 
-  /** A share the viewer may see (sharer, ADMIN of the sharer's enterprise, recipient); NOT_FOUND otherwise. */
+  /** A share the viewer may see (`seeShare`); NOT_FOUND otherwise. */
   async get(ctx: RequestContext, id: string): Promise<Share> {
-    const viewer = ctx.requireViewer();
+    const actor = ctx.requireActor();
     const share = isId(id) ? await ctx.loaders.share.load(id).catch(() => null) : null;
-    if (!share || !canWatch(viewer, share)) throw notFound('Share');
+    if (!share || !seeShare.allows(actor, share)) throw notFound('Share');
     return share;
+  }
+
+  /** The shares of a device that the viewer manages (`manageShare`), oldest first, in the statuses asked for. */
+  async sharesOfDevice(ctx: RequestContext, device: Device, args: SharedWithMeArgs): Promise<Connection<Share>> {
+    const actor = ctx.requireActor();
+    const rows = await ctx.loaders.sharedDevicesOfDevice.load(device.id);
+    const shares = await Promise.all(
+      [...new Set(rows.map((row) => row.shareId))].map((id) => ctx.loaders.share.load(id)),
+    );
+    const visible = shares.filter(
+      (share) => manageShare.allows(actor, share) && (!args.status?.length || args.status.includes(share.status)),
+    );
+    return paginate(visible, args);
+  }
+
+  /**
+   * The viewer's role, permissions and share for a device: all the plan allows for an owner ADMIN
+   * or OPERATOR, MONITOR for an owner VIEWER, else what the share it receives the device through
+   * grants (`receiveDevice`), less what the plan takes away.
+   */
+  async accessTo(ctx: RequestContext, device: Device): Promise<DeviceAccess> {
+    const actor = ctx.requireActor();
+    const role = ctx.roleIn(device.enterpriseId) ?? null;
+    if (role) {
+      const permissions =
+        role === Role.VIEWER ? [Permission.MONITOR] : effectivePermissions(Object.values(Permission), device.plan);
+      return { role, permissions, share: null };
+    }
+    const rows = await ctx.loaders.sharedDevicesOfDevice.load(device.id);
+    const received = await Promise.all(
+      rows.map(async (sharedDevice) => ({ sharedDevice, share: await ctx.loaders.share.load(sharedDevice.shareId) })),
+    );
+    const share = received.find((row) => receiveDevice.allows(actor, row))?.share ?? null;
+    return { role: null, permissions: await sharedPermissions(ctx, device), share };
   }
 
   /** Shares the viewer sent. */
@@ -41,9 +80,9 @@ export class ShareQueryService {
     return this.page(query, args);
   }
 
-  /** Shares sent to the viewer: accepted by it, or still waiting for its e-mail. */
+  /** Shares the viewer receives (`receiveShare`): live ones unless `status` asks for others. */
   sharedWithMe(ctx: RequestContext, args: SharedWithMeArgs): Promise<Connection<Share>> {
-    return this.page(this.receivedBy(ctx), args);
+    return this.page(this.receivedBy(ctx, args), args);
   }
 
   /** Every device → recipient edge of an enterprise's shares, newest first (its ADMINs). */
@@ -70,7 +109,7 @@ export class ShareQueryService {
       query.andWhere('share.recipientEmail > :after', { after: decodeKeyCursor('recipient', args.after) });
     const rows = await this.summarize(query, 'recipientEmail', args);
     return toConnection(
-      rows.map((row) => ({ recipientEmail: row.key, counts: row.counts, latestExpiresAt: row.latestExpiresAt })),
+      rows.map(({ key, ...summary }) => ({ recipientEmail: key, ...summary })),
       args,
       (summary) => encodeKeyCursor('recipient', summary.recipientEmail),
     );
@@ -78,31 +117,29 @@ export class ShareQueryService {
 
   /** "Shared with me", grouped: each sharer with counts per status and the latest live expiry. */
   async sharers(ctx: RequestContext, args: SharedWithMeArgs): Promise<Connection<ShareSharerSummary>> {
-    const query = this.receivedBy(ctx);
+    const query = this.receivedBy(ctx, args);
     if (args.after) query.andWhere('share.sharerId > :after', { after: decodeCursor(args.after) });
     const rows = await this.summarize(query, 'sharerId', args);
     return toConnection(
-      rows.map((row) => ({ sharerId: row.key, counts: row.counts, latestExpiresAt: row.latestExpiresAt })),
+      rows.map(({ key, ...summary }) => ({ sharerId: key, ...summary })),
       args,
       (summary) => encodeCursor(summary.sharerId),
     );
   }
 
-  /** Shares sent to the viewer: accepted by it, or still waiting for its e-mail. */
-  private receivedBy(ctx: RequestContext): SelectQueryBuilder<Share> {
-    const viewer = ctx.requireViewer();
-    return this.db.manager
-      .createQueryBuilder(Share, 'share')
-      .where(
-        new Brackets((who) =>
-          who
-            .where('share.recipientId = :viewerId', { viewerId: viewer.account.id })
-            .orWhere('share.recipientId IS NULL AND share.recipientEmail = :email', { email: viewer.account.email }),
-        ),
-      );
+  /**
+   * Shares the viewer receives (`receiveShare`): invitations wherever it acts, accepted shares in
+   * the enterprise they were accepted into. Ended shares leave the list at once (as the vendors'
+   * apps do) unless `status` asks for them.
+   */
+  private receivedBy(ctx: RequestContext, args: SharedWithMeArgs): SelectQueryBuilder<Share> {
+    const scope = receiveShare.scope(ctx.requireActor(), { share: 'share' });
+    const query = this.db.manager.createQueryBuilder(Share, 'share').where(scope.where, scope.params);
+    if (!args.status?.length) query.andWhere('share.status IN (:...live)', { live: LIVE_SHARE_STATUSES });
+    return query;
   }
 
-  /** One row per value of `key`: counts per status and the latest expiry of the live shares. */
+  /** One row per value of `key`: counts per status, the latest expiry of the live shares, and whether one never expires. */
   private async summarize(
     query: SelectQueryBuilder<Share>,
     key: 'recipientEmail' | 'sharerId',
@@ -117,11 +154,17 @@ export class ShareQueryService {
       .addSelect(count(ShareStatus.CANCELLED), 'cancelled')
       .addSelect(count(ShareStatus.EXPIRED), 'expired')
       .addSelect(`MAX(CASE WHEN share.status IN ('PENDING', 'ACTIVE') THEN share.expiresAt END)`, 'latest')
+      .addSelect(
+        `MAX(CASE WHEN share.status IN ('PENDING', 'ACTIVE') AND share.expiresAt IS NULL THEN 1 ELSE 0 END)`,
+        'forever',
+      )
       .groupBy(`share.${key}`)
       .orderBy(`share.${key}`, 'ASC')
       .limit(args.first + 1)
       .getRawMany<
-        Record<'key' | 'pending' | 'active' | 'cancelled' | 'expired', string> & { latest: Date | string | null }
+        Record<'key' | 'pending' | 'active' | 'cancelled' | 'expired' | 'forever', string> & {
+          latest: Date | string | null;
+        }
       >();
     return rows.map((row) => ({
       key: row.key,
@@ -132,6 +175,7 @@ export class ShareQueryService {
         expired: Number(row.expired),
       },
       latestExpiresAt: rawInstant(row.latest),
+      neverExpires: Number(row.forever) === 1,
     }));
   }
 

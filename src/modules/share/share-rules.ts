@@ -7,7 +7,6 @@ import { Role } from '../../common/roles';
 import { DevicePlan } from '../device/device-plan';
 import type { Permission } from './share-permissions';
 
-export const DEFAULT_MAX_RECIPIENTS = 5;
 export const MAX_EXPIRY_YEARS = 10;
 export const INVITATION_VALIDITY_MS = 7 * 24 * 3600 * 1000;
 

@@ -4,7 +4,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { InstantColumn, JsonColumn } from '../../database/columns';
 import { Account } from '../account/account.entity';
 import { EnterpriseOwned } from '../enterprise/enterprise-owned.entity';
-import { SharedDeviceStatus, ShareStatus } from './share-lifecycle';
+import { SharedDeviceStatus, ShareEndReason, ShareStatus } from './share-lifecycle';
 import { Permission } from './share-permissions';
 
 registerEnumType(ShareStatus, {
@@ -12,6 +12,21 @@ registerEnumType(ShareStatus, {
   description: 'PENDING (sent) → ACTIVE (accepted) → CANCELLED or EXPIRED; the last two are final.',
 });
 registerEnumType(SharedDeviceStatus, { name: 'SharedDeviceStatus' });
+registerEnumType(ShareEndReason, {
+  name: 'ShareEndReason',
+  description: 'Why a share ended (CANCELLED or EXPIRED).',
+  valuesConfig: {
+    CANCELLED_BY_SHARER: {
+      description: 'The sharer (or an ADMIN of its enterprise) cancelled it, or took out its last device.',
+    },
+    DECLINED: { description: 'The recipient declined the invitation.' },
+    LEFT_BY_RECIPIENT: { description: 'The recipient left the accepted share.' },
+    ALL_DEVICES_REMOVED: { description: 'The recipient removed its last device from their view.' },
+    DEVICE_DELETED: { description: 'The owner deleted its last device.' },
+    EXPIRED: { description: 'The accepted share reached its expiry.' },
+    INVITATION_EXPIRED: { description: 'Nobody accepted it in time.' },
+  },
+});
 registerEnumType(Permission, { name: 'Permission', description: 'An operation permission on a shared device.' });
 
 /**
@@ -99,6 +114,10 @@ export class Share extends EnterpriseOwned {
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'When it was cancelled or expired.' })
   @InstantColumn({ nullable: true })
   endedAt: Date | null;
+
+  @Field(() => ShareEndReason, { nullable: true, description: 'Why it ended; null while it is PENDING or ACTIVE.' })
+  @Column('varchar', { length: 32, nullable: true })
+  endReason: ShareEndReason | null;
 }
 
 /** One device inside a share. Keeps no foreign key to the device: it outlives its deletion. */

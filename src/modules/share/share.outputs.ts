@@ -41,6 +41,12 @@ export class ShareInvitation {
 
   @Field({ description: 'The 6-digit confirmation code.' })
   confirmationCode: string;
+
+  @Field({
+    description:
+      'Whether an invitation e-mail was queued: only an address with an account gets one; otherwise pass on the link or the code yourself.',
+  })
+  emailSent: boolean;
 }
 
 @ObjectType({ description: 'How many shares are in each status.' })
@@ -66,8 +72,14 @@ export class ShareRecipientSummary {
   @Field(() => ShareCounts)
   counts: ShareCounts;
 
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'The latest expiry among the live shares.' })
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: 'The latest expiry among the live shares that expire (see neverExpires).',
+  })
   latestExpiresAt: Date | null;
+
+  @Field({ description: 'Whether a live share never expires: then nothing ends it but a cancellation.' })
+  neverExpires: boolean;
 }
 
 @ObjectType({ description: 'One sharer of the shares you received, for the left list of "Shared with me".' })
@@ -77,8 +89,14 @@ export class ShareSharerSummary {
   @Field(() => ShareCounts)
   counts: ShareCounts;
 
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'The latest expiry among the live shares.' })
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: 'The latest expiry among the live shares that expire (see neverExpires).',
+  })
   latestExpiresAt: Date | null;
+
+  @Field({ description: 'Whether a live share never expires: then nothing ends it but a cancellation.' })
+  neverExpires: boolean;
 }
 
 @ObjectType({ description: 'What the viewer may do with a device, and why.' })

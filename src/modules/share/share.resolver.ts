@@ -138,6 +138,24 @@ export class ShareResolver {
     return this.shareService.removeDevice(ctx, shareId, deviceId);
   }
 
+  @Mutation(() => Share, {
+    description:
+      'The recipient declines an invitation (PENDING → CANCELLED, endReason DECLINED); the sharer is told. ' +
+      'The sharer gets FORBIDDEN (it cancels instead).',
+  })
+  declineShare(@Ctx() ctx: RequestContext, @Arg('shareId', () => ID) shareId: string): Promise<Share> {
+    return this.shareService.decline(ctx, shareId);
+  }
+
+  @Mutation(() => Share, {
+    description:
+      'The recipient leaves an ACTIVE share: every device REMOVED, the share CANCELLED (endReason LEFT_BY_RECIPIENT); ' +
+      'the sharer is told. Acting in the receiving enterprise; the sharer gets FORBIDDEN (it cancels instead).',
+  })
+  leaveShare(@Ctx() ctx: RequestContext, @Arg('shareId', () => ID) shareId: string): Promise<Share> {
+    return this.shareService.leave(ctx, shareId);
+  }
+
   @Mutation(() => Share, { description: 'Cancels sharing for all devices of a share.' })
   cancelShare(@Ctx() ctx: RequestContext, @Arg('shareId', () => ID) shareId: string): Promise<Share> {
     return this.shareService.cancel(ctx, shareId);

@@ -1,7 +1,9 @@
-import { In, type EntityManager } from 'typeorm';
+import { In, LessThan, MoreThan, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { AccessRule } from '../../common/access';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../common/errors';
 import { isId, newId } from '../../common/ids';
+import type { Limiter, RateLimit } from '../../common/rate-limits';
 import { Role } from '../../common/roles';
 import type { RequestContext } from '../../context/request-context';
 import { rawInstant } from '../../database/columns';
@@ -10,15 +12,27 @@ import { Account } from '../account/account.entity';
 import type { AuditService } from '../audit/audit.service';
 import type { DevicePlan } from '../device/device-plan';
 import { Device } from '../device/device.entity';
-import { Enterprise } from '../enterprise/enterprise.entity';
+import { Enterprise, recipientLimitOf } from '../enterprise/enterprise.entity';
 import type { EnterpriseService } from '../enterprise/enterprise.service';
 import { Membership } from '../enterprise/membership.entity';
-import { enqueueMail } from '../mail/mail-outbox';
+import { enqueueMail, type MailPayloads } from '../mail/mail-outbox';
 import { ShareEventType } from './share-event.entity';
 import { recordShareEvent } from './share-events';
 import { ShareInvitations } from './share-invitation';
 import { isDegraded } from './share-permissions';
-import { deviceStatusFor, ShareAction, SharedDeviceStatus, ShareStatus, transition } from './share-lifecycle';
+import {
+  deviceStatusFor,
+  endedDeviceStatus,
+  endReason,
+  isLive,
+  LIVE_SHARE_STATUSES,
+  ShareAction,
+  SharedDeviceStatus,
+  ShareEndReason,
+  ShareStatus,
+  transition,
+} from './share-lifecycle';
+import { manageShare, receiveShare, seeShare, type ShareAlias, type ShareFacts } from './share.policy';
 import {
   expiryProblem,
   invitationDeadline,
@@ -32,6 +46,11 @@ import type { AcceptShareInput, ExtendShareInput, ShareDevicesInput } from './sh
 import type { ShareCheck, ShareInvitation } from './share.outputs';
 
 const MAX_CODE_FAILURES = 5;
+/**
+ * Failed acceptShare attempts one account may make, whatever shares they target: on top of the
+ * five codes per share, it keeps an account from guessing across many shares at once.
+ */
+export const ACCEPT_ATTEMPTS_PER_ACCOUNT: RateLimit = { points: 30, durationSeconds: 15 * 60 };
 const DAY_MS = 24 * 3600 * 1000;
 const LIVE_DEVICE_STATUSES = [SharedDeviceStatus.PENDING, SharedDeviceStatus.ACTIVE];
 
@@ -48,9 +67,6 @@ type Deadline = 'expire' | 'invitation' | 'warn';
 const DEADLINES: readonly Deadline[] = ['expire', 'invitation', 'warn'];
 const deadlineColumn = (kind: Deadline) => (kind === 'invitation' ? 'share.invitationExpiresAt' : 'share.expiresAt');
 
-/** Thrown inside the accept transaction so that the failure can be counted after the rollback. */
-class WrongCode extends Error {}
-
 /**
  * The share lifecycle (SPEC §2). Every change locks what it reads, applies the transition the
  * pure lifecycle allows, and writes the share, its ShareEvent, its audit event and its e-mails in
@@ -65,6 +81,8 @@ export class ShareService {
     private readonly enterprises: EnterpriseService,
     private readonly invitations: ShareInvitations,
     private readonly settings: ShareSettings,
+    /** Failed acceptShare attempts per account (ACCEPT_ATTEMPTS_PER_ACCOUNT). */
+    private readonly acceptAttempts: Limiter,
   ) {}
 
   /**
@@ -91,12 +109,11 @@ export class ShareService {
   async check(ctx: RequestContext, input: ShareDevicesInput): Promise<ShareCheck> {
     const enterpriseId = ctx.actingEnterpriseId();
     // In a transaction of its own so that it sees the facts the way shareDevices would.
-    const [problems, verdicts] = await this.db.transaction((manager) =>
-      Promise.all([
-        this.requestProblems(manager, ctx, enterpriseId, input),
-        this.judgeDevices(manager, ctx, enterpriseId, input.deviceIds, input.recipientEmail),
-      ]),
-    );
+    // One statement after the other: in a transaction they share one connection.
+    const [problems, verdicts] = await this.db.transaction(async (manager) => [
+      await this.requestProblems(manager, ctx, enterpriseId, input),
+      await this.judgeDevices(manager, ctx, enterpriseId, input.deviceIds, input.recipientEmail),
+    ]);
     return {
       canShare: problems.length === 0 && verdicts.every((verdict) => verdict.code === null),
       problems,
@@ -112,7 +129,7 @@ export class ShareService {
     const viewer = ctx.requireViewer();
     const enterpriseId = ctx.actingEnterpriseId();
     const now = ctx.clock.now();
-    const share = await this.commit(async (manager) => {
+    const { share, emailSent } = await this.commit(async (manager) => {
       const problems = await this.requestProblems(manager, ctx, enterpriseId, input);
       if (problems.length) throw badInput(problems.join('; '), { problems });
       const verdicts = await this.judgeDevices(manager, ctx, enterpriseId, input.deviceIds, input.recipientEmail);
@@ -137,18 +154,14 @@ export class ShareService {
         updatedAt: now,
         acceptedAt: null,
         endedAt: null,
+        endReason: null,
       });
       const deviceIds = verdicts.map((verdict) => verdict.deviceId);
       await this.addDeviceRows(manager, created.id, deviceIds, SharedDeviceStatus.PENDING, now);
       await this.recordChange(manager, ctx, created, ShareEventType.CREATED, null, deviceIds, 'share.created');
-      await this.inviteByMail(manager, created, now);
-      return created;
+      return { share: created, emailSent: await this.inviteByMail(manager, created, now) };
     });
-    return {
-      share,
-      shareLink: this.invitations.link(share),
-      confirmationCode: this.invitations.code(share),
-    };
+    return this.invitationOf(share, emailSent);
   }
 
   /** The same link again, for the sharer to pass on ("Copy Sharing Link"). */
@@ -162,7 +175,7 @@ export class ShareService {
   /** A fresh confirmation code (which also unlocks a locked one) and a new invitation e-mail. */
   async resendInvitation(ctx: RequestContext, shareId: string): Promise<ShareInvitation> {
     const now = ctx.clock.now();
-    const share = await this.commit(async (manager) => {
+    const { share, emailSent } = await this.commit(async (manager) => {
       const locked = await this.lockManaged(manager, ctx, shareId, ShareAction.RESEND_INVITATION);
       await this.update(manager, locked, {
         codeNonce: ShareInvitations.newNonce(),
@@ -176,10 +189,18 @@ export class ShareService {
         targetType: 'Share',
         targetId: locked.id,
       });
-      await this.inviteByMail(manager, locked, now);
-      return locked;
+      return { share: locked, emailSent: await this.inviteByMail(manager, locked, now) };
     });
-    return { share, shareLink: this.invitations.link(share), confirmationCode: this.invitations.code(share) };
+    return this.invitationOf(share, emailSent);
+  }
+
+  private invitationOf(share: Share, emailSent: boolean): ShareInvitation {
+    return {
+      share,
+      shareLink: this.invitations.link(share),
+      confirmationCode: this.invitations.code(share),
+      emailSent,
+    };
   }
 
   /**
@@ -193,21 +214,30 @@ export class ShareService {
       throw badInput('Accept with the link token, or with shareId and the confirmation code');
     }
     if (input.enterpriseId && input.newEnterprise) throw badInput('Give enterpriseId or newEnterprise, not both');
+    await this.acceptAttempts.consume(viewer.account.id);
     const now = ctx.clock.now();
+    const reserved = !input.token && (await this.reserveCodeAttempt(shareId, viewer.verifiedEmail));
+    /** The nonce of the code that compared right, while the acceptance is not yet committed. */
+    let rightCodeNonce: string | null = null;
     try {
       const accepted = await this.commit(async (manager) => {
         const share = await this.lock(manager, shareId);
         if (!share || (input.token && !this.invitations.verifyToken(share, input.token))) throw notFound('Share');
-        if (share.recipientEmail !== viewer.account.email) {
-          throw forbidden('This share was sent to another e-mail address: log in with that one');
+        if (share.recipientEmail !== viewer.verifiedEmail) {
+          throw forbidden(
+            share.recipientEmail === viewer.account.email
+              ? 'Verify your e-mail address first: use the token of the verification mail with verifyEmail'
+              : 'This share was sent to another e-mail address: log in with that one',
+          );
         }
         const next = this.allow(share, ShareAction.ACCEPT);
         if (share.invitationExpiresAt <= now) {
           throw new AppError(ErrorCode.INVITATION_EXPIRED, 'This invitation has expired: ask for a new one');
         }
         if (!input.token) {
-          if (share.codeFailures >= MAX_CODE_FAILURES) throw codeLocked();
-          if (!this.invitations.verifyCode(share, input.code!)) throw new WrongCode();
+          if (!reserved) throw codeLocked();
+          if (!this.invitations.verifyCode(share, input.code!)) throw wrongCode(share.codeFailures);
+          rightCodeNonce = share.codeNonce;
         }
         const receivingEnterpriseId = await this.receivingEnterprise(manager, ctx, share, input);
         const previous = share.status;
@@ -230,19 +260,82 @@ export class ShareService {
         }
         return share;
       });
+      // The budget is for failed attempts: accepting many shares is no attack.
+      await this.acceptAttempts.reward(viewer.account.id);
       await ctx.refreshViewer();
       return accepted;
     } catch (error) {
-      if (!(error instanceof WrongCode)) throw error;
-      throw await this.countWrongCode(shareId);
+      // A right code refused for another reason (e.g. DATA_CENTER_MISMATCH) does not use up an attempt.
+      if (rightCodeNonce) await this.refundCodeAttempt(shareId, rightCodeNonce);
+      throw error;
     }
+  }
+
+  /**
+   * Counts a code attempt before the code is compared: at most MAX_CODE_FAILURES attempts on one
+   * code ever get that far, however many arrive at once. One conditional UPDATE, committed on its
+   * own, so that no later rollback uncounts it; only the share's recipient reserves attempts on it.
+   * Answers false when none is left (or the share is not theirs, which the acceptance then says).
+   */
+  private async reserveCodeAttempt(shareId: string, verifiedEmail: string | null): Promise<boolean> {
+    if (!isId(shareId) || !verifiedEmail) return false;
+    const result = await this.db.transaction((manager) =>
+      manager.update(
+        Share,
+        {
+          id: shareId,
+          recipientEmail: verifiedEmail,
+          status: ShareStatus.PENDING,
+          codeFailures: LessThan(MAX_CODE_FAILURES),
+        },
+        { codeFailures: () => '"codeFailures" + 1' },
+      ),
+    );
+    return result.affected === 1;
+  }
+
+  /** Gives back the attempt of a right code (unless the code has been replaced since). */
+  private async refundCodeAttempt(shareId: string, codeNonce: string): Promise<void> {
+    await this.db.transaction((manager) =>
+      manager.update(
+        Share,
+        { id: shareId, codeNonce, codeFailures: MoreThan(0) },
+        { codeFailures: () => '"codeFailures" - 1' },
+      ),
+    );
   }
 
   /** Ends the whole share ("cancel sharing for all devices"). */
   cancel(ctx: RequestContext, shareId: string): Promise<Share> {
     return this.commit(async (manager) => {
       const share = await this.lockManaged(manager, ctx, shareId, ShareAction.CANCEL);
-      return this.end(manager, ctx, share, ShareStatus.CANCELLED);
+      return this.end(manager, ctx, share, ShareAction.CANCEL);
+    });
+  }
+
+  /**
+   * The recipient turns an invitation down: the share is CANCELLED (DECLINED) with its devices,
+   * and the sharer is told. An invitation past its deadline answers INVITATION_EXPIRED, as
+   * accepting it would.
+   */
+  decline(ctx: RequestContext, shareId: string): Promise<Share> {
+    return this.commit(async (manager) => {
+      const share = await this.lockReceived(manager, ctx, shareId, ShareAction.DECLINE);
+      if (share.invitationExpiresAt <= ctx.clock.now()) {
+        throw new AppError(ErrorCode.INVITATION_EXPIRED, 'This invitation has expired: there is nothing to decline');
+      }
+      return this.end(manager, ctx, share, ShareAction.DECLINE);
+    });
+  }
+
+  /**
+   * The recipient gives up an accepted share at once: every live device REMOVED, the share
+   * CANCELLED (LEFT_BY_RECIPIENT), and the sharer is told.
+   */
+  leave(ctx: RequestContext, shareId: string): Promise<Share> {
+    return this.commit(async (manager) => {
+      const share = await this.lockReceived(manager, ctx, shareId, ShareAction.LEAVE);
+      return this.end(manager, ctx, share, ShareAction.LEAVE);
     });
   }
 
@@ -255,7 +348,7 @@ export class ShareService {
       const missing = wanted.filter((id) => !live.includes(id));
       if (missing.length) throw badInput(`Not in this share (or no longer shared): ${missing.join(', ')}`);
       const next = this.allow(share, ShareAction.CANCEL_DEVICES, live.length - wanted.length);
-      await this.takeOut(manager, ctx, share, wanted, SharedDeviceStatus.CANCELLED, next);
+      await this.takeOut(manager, ctx, share, wanted, ShareAction.CANCEL_DEVICES, next);
       return share;
     });
   }
@@ -316,40 +409,43 @@ export class ShareService {
     });
   }
 
-  /** Cancels every live share of the acting enterprise to one recipient that the viewer manages. */
+  /**
+   * Cancels every live share of the acting enterprise to one recipient that the viewer manages
+   * (`manageShare`). A VIEWER shares nothing and manages nothing: FORBIDDEN, like every sharing
+   * mutation.
+   */
   cancelAllTo(ctx: RequestContext, recipientEmail: string): Promise<Share[]> {
-    const viewer = ctx.requireViewer();
+    const actor = ctx.requireActor();
     const enterpriseId = ctx.actingEnterpriseId();
+    if (ctx.roleIn(enterpriseId) === Role.VIEWER) throw forbidden('VIEWERs do not share devices');
+    const managed = manageShare.scope(actor, { share: 'share' });
     return this.commit(async (manager) => {
       const query = manager
         .createQueryBuilder(Share, 'share')
         .where('share.enterpriseId = :enterpriseId', { enterpriseId })
         .andWhere('share.recipientEmail = :recipientEmail', { recipientEmail })
-        .andWhere('share.status IN (:...live)', { live: [ShareStatus.PENDING, ShareStatus.ACTIVE] })
+        .andWhere('share.status IN (:...live)', { live: LIVE_SHARE_STATUSES })
+        .andWhere(managed.where, managed.params)
         .orderBy('share.id');
-      if (ctx.roleIn(enterpriseId) !== Role.ADMIN)
-        query.andWhere('share.sharerId = :sharerId', { sharerId: viewer.account.id });
       const shares = await this.db.forUpdate(query).getMany();
-      for (const share of shares) await this.end(manager, ctx, share, ShareStatus.CANCELLED);
+      for (const share of shares) await this.end(manager, ctx, share, ShareAction.CANCEL);
       return shares;
     });
   }
 
   /** The recipient removes a device from their own view; the share ends with its last device. */
   removeDevice(ctx: RequestContext, shareId: string, deviceId: string): Promise<Share> {
-    const viewer = ctx.requireViewer();
+    const actor = ctx.requireActor();
     return this.commit(async (manager) => {
       const share = await this.lock(manager, shareId);
-      if (!share || (share.recipientId !== viewer.account.id && share.sharerId !== viewer.account.id)) {
-        throw notFound('Share');
-      }
-      if (share.recipientId !== viewer.account.id) {
+      if (!share || !seeShare.allows(actor, share)) throw notFound('Share');
+      if (share.recipientId !== actor.accountId) {
         throw forbidden('Only the recipient removes a device from their view: the sharer cancels it');
       }
       const live = await this.liveDeviceIds(manager, share.id);
       const next = this.allow(share, ShareAction.REMOVE_DEVICE, live.length - 1);
       if (!live.includes(deviceId)) throw notFound('Shared device');
-      await this.takeOut(manager, ctx, share, [deviceId], SharedDeviceStatus.REMOVED, next);
+      await this.takeOut(manager, ctx, share, [deviceId], ShareAction.REMOVE_DEVICE, next);
       return share;
     });
   }
@@ -364,7 +460,7 @@ export class ShareService {
       const share = (await this.lock(manager, shareId))!;
       const live = await this.liveDeviceIds(manager, share.id);
       const next = this.allow(share, ShareAction.DELETE_DEVICE, live.length - 1);
-      await this.takeOut(manager, ctx, share, [deviceId], SharedDeviceStatus.DELETED, next);
+      await this.takeOut(manager, ctx, share, [deviceId], ShareAction.DELETE_DEVICE, next);
     }
   }
 
@@ -386,28 +482,37 @@ export class ShareService {
     }
   }
 
-  /** Takes devices out of a share with a final device status, ending the share if none is left. */
+  /**
+   * Takes devices out of a share with the final device status of `action`, ending the share if
+   * none is left (`next`, from the lifecycle). The event that ends it is the share-level
+   * CANCELLED, naming the devices it took out; otherwise the event is about the devices.
+   */
   private async takeOut(
     manager: EntityManager,
     ctx: RequestContext,
     share: Share,
     deviceIds: string[],
-    status: SharedDeviceStatus,
+    action: ShareAction,
     next: ShareStatus,
   ): Promise<void> {
     const now = ctx.clock.now();
+    const status = endedDeviceStatus(action, next);
     await manager.update(
       SharedDevice,
       { shareId: share.id, deviceId: In(deviceIds), status: In(LIVE_DEVICE_STATUSES) },
       { status, endedAt: now },
     );
     const previous = share.status;
-    if (next !== previous) await this.setStatus(manager, share, next, now);
+    const ends = !isLive(next);
+    if (ends) await this.setStatus(manager, share, next, now, endReason(previous, action));
     else await this.touch(manager, share, now);
-    const type =
-      status === SharedDeviceStatus.REMOVED ? ShareEventType.DEVICE_REMOVED : ShareEventType.DEVICES_CANCELLED;
+    const type = ends
+      ? endingEventType(next)
+      : status === SharedDeviceStatus.REMOVED
+        ? ShareEventType.DEVICE_REMOVED
+        : ShareEventType.DEVICES_CANCELLED;
     await this.recordChange(manager, ctx, share, type, previous, deviceIds, `share.devices_${status.toLowerCase()}`);
-    if (next === ShareStatus.CANCELLED) await this.noticeEnd(manager, share, now);
+    if (ends) await this.noticeEnd(manager, share, now, deviceIds);
   }
 
   private touch(manager: EntityManager, share: Share, now: Date): Promise<void> {
@@ -466,7 +571,7 @@ export class ShareService {
       if (now) query.andWhere('share.invitationExpiresAt <= :now', { now });
       return query;
     }
-    query.where('share.status IN (:...live)', { live: [ShareStatus.PENDING, ShareStatus.ACTIVE] });
+    query.where('share.status IN (:...live)', { live: LIVE_SHARE_STATUSES });
     query.andWhere('share.expiresAt IS NOT NULL');
     if (kind === 'warn') query.andWhere('share.expiryWarnedAt IS NULL');
     if (now) {
@@ -502,48 +607,85 @@ export class ShareService {
         deviceIds,
         'share.expiring_soon',
       );
-      await this.mailBothSides(manager, share, now, 'expiring_soon', { expiresAt: share.expiresAt!.toISOString() });
+      await this.mailBothSides(manager, share, now, 'expiring_soon', {
+        shareId: share.id,
+        expiresAt: share.expiresAt!.toISOString(),
+      });
       return true;
     }
-    this.allow(share, kind === 'invitation' ? ShareAction.EXPIRE_INVITATION : ShareAction.EXPIRE);
-    await this.end(manager, ctx, share, ShareStatus.EXPIRED);
+    await this.end(manager, ctx, share, kind === 'invitation' ? ShareAction.EXPIRE_INVITATION : ShareAction.EXPIRE);
     return true;
   }
 
-  private async mailBothSides(
+  private async mailBothSides<Template extends 'expiring_soon' | 'expired'>(
     manager: EntityManager,
     share: Share,
     now: Date,
-    template: 'expiring_soon' | 'expired',
-    payload: Record<string, unknown> = {},
+    template: Template,
+    payload: MailPayloads[Template],
   ): Promise<void> {
-    const sharer = await manager.findOneBy(Account, { id: share.sharerId });
-    for (const to of [share.recipientEmail, sharer?.email]) {
-      if (to) await enqueueMail(manager, now, to, template, { shareId: share.id, ...payload });
-    }
+    await enqueueMail(manager, now, share.recipientEmail, template, payload);
+    await this.mailSharer(manager, share, now, template, payload);
   }
 
-  /** Moves a share to a final status with all its live devices, and tells the recipient. */
-  private async end(manager: EntityManager, ctx: RequestContext, share: Share, status: ShareStatus): Promise<Share> {
+  /**
+   * Ends a whole share by `action` (which the lifecycle must allow and which ends it): its live
+   * devices take their final status, the share records why it ended, and the other side is told.
+   */
+  private async end(manager: EntityManager, ctx: RequestContext, share: Share, action: ShareAction): Promise<Share> {
     const now = ctx.clock.now();
     const previous = share.status;
-    const deviceIds = await this.moveLiveDevices(manager, share.id, deviceStatusFor(status), now);
-    await this.setStatus(manager, share, status, now);
-    const type = status === ShareStatus.CANCELLED ? ShareEventType.CANCELLED : ShareEventType.EXPIRED;
-    await this.recordChange(manager, ctx, share, type, previous, deviceIds, `share.${status.toLowerCase()}`);
-    await this.noticeEnd(manager, share, now);
+    const next = this.allow(share, action);
+    const deviceIds = await this.moveLiveDevices(manager, share.id, endedDeviceStatus(action, next), now);
+    await this.setStatus(manager, share, next, now, endReason(previous, action));
+    const audited = END_ACTIONS_AUDITED[action] ?? `share.${next.toLowerCase()}`;
+    await this.recordChange(manager, ctx, share, endingEventType(next), previous, deviceIds, audited);
+    await this.noticeEnd(manager, share, now, deviceIds);
     return share;
   }
 
-  private async setStatus(manager: EntityManager, share: Share, status: ShareStatus, now: Date): Promise<void> {
-    const ended = status === ShareStatus.CANCELLED || status === ShareStatus.EXPIRED;
-    await this.update(manager, share, { status, updatedAt: now, endedAt: ended ? now : share.endedAt });
+  /** Moves a share to `status`; a final one with the reason it ended for. */
+  private async setStatus(
+    manager: EntityManager,
+    share: Share,
+    status: ShareStatus,
+    now: Date,
+    reason: ShareEndReason | null = null,
+  ): Promise<void> {
+    if (isLive(status)) return this.update(manager, share, { status, updatedAt: now });
+    await this.update(manager, share, { status, updatedAt: now, endedAt: now, endReason: reason });
   }
 
-  /** A cancelled share is news for the recipient; an expired one for both sides. */
-  private async noticeEnd(manager: EntityManager, share: Share, now: Date): Promise<void> {
-    if (share.status === ShareStatus.EXPIRED) return this.mailBothSides(manager, share, now, 'expired');
-    await enqueueMail(manager, now, share.recipientEmail, 'cancelled', { shareId: share.id });
+  /**
+   * Tells the side that did not end the share: an expiry both sides; a decline, a leave, or the
+   * recipient removing the last device the sharer; anything else (the sharer's side cancelling,
+   * the owner deleting the last device) the recipient. `deviceIds`: the devices that went with it.
+   */
+  private async noticeEnd(manager: EntityManager, share: Share, now: Date, deviceIds: string[]): Promise<void> {
+    const shareId = share.id;
+    switch (share.endReason) {
+      case ShareEndReason.EXPIRED:
+      case ShareEndReason.INVITATION_EXPIRED:
+        return this.mailBothSides(manager, share, now, 'expired', { shareId });
+      case ShareEndReason.DECLINED:
+        return this.mailSharer(manager, share, now, 'declined', { shareId, deviceIds });
+      case ShareEndReason.LEFT_BY_RECIPIENT:
+      case ShareEndReason.ALL_DEVICES_REMOVED:
+        return this.mailSharer(manager, share, now, 'left', { shareId, deviceIds });
+      default:
+        await enqueueMail(manager, now, share.recipientEmail, 'cancelled', { shareId });
+    }
+  }
+
+  private async mailSharer<Template extends 'expiring_soon' | 'expired' | 'declined' | 'left'>(
+    manager: EntityManager,
+    share: Share,
+    now: Date,
+    template: Template,
+    payload: MailPayloads[Template],
+  ): Promise<void> {
+    const sharer = await manager.findOneBy(Account, { id: share.sharerId });
+    if (sharer) await enqueueMail(manager, now, sharer.email, template, payload);
   }
 
   /** The ShareEvent and the audit event of a change, in its transaction. */
@@ -584,21 +726,49 @@ export class ShareService {
   }
 
   /**
-   * Locks a share the viewer manages (its sharer, or an ADMIN of the sharer's enterprise) and
-   * checks that `action` is allowed in its status. The recipient gets FORBIDDEN; anyone else
-   * NOT_FOUND, as if the share did not exist.
+   * Locks a share the viewer manages (`manageShare`) and checks that `action` is allowed in its
+   * status. Its recipient gets FORBIDDEN; anyone else NOT_FOUND, as if the share did not exist.
    */
-  private async lockManaged(
+  private lockManaged(manager: EntityManager, ctx: RequestContext, shareId: string, action: ShareAction) {
+    return this.lockAs(
+      manager,
+      ctx,
+      shareId,
+      action,
+      manageShare,
+      'Only the sharer or an ADMIN of its enterprise manages a share',
+    );
+  }
+
+  /**
+   * Locks a share the viewer receives (`receiveShare`: an invitation wherever it acts, an accepted
+   * share only in its receiving enterprise) and checks that `action` is allowed in its status.
+   * Those who manage it get FORBIDDEN (they cancel instead); anyone else NOT_FOUND.
+   */
+  private lockReceived(manager: EntityManager, ctx: RequestContext, shareId: string, action: ShareAction) {
+    return this.lockAs(
+      manager,
+      ctx,
+      shareId,
+      action,
+      receiveShare,
+      'Only the recipient declines or leaves a share: the sharer cancels it',
+    );
+  }
+
+  /** Locks a share the viewer sees (else NOT_FOUND), on `side` of it (else FORBIDDEN), where `action` is allowed. */
+  private async lockAs(
     manager: EntityManager,
     ctx: RequestContext,
     shareId: string,
     action: ShareAction,
+    side: AccessRule<ShareFacts, ShareAlias>,
+    refusal: string,
   ): Promise<Share> {
-    const viewer = ctx.requireViewer();
+    const actor = ctx.requireActor();
     const share = await this.lock(manager, shareId);
-    const manages = share && (share.sharerId === viewer.account.id || ctx.roleIn(share.enterpriseId) === Role.ADMIN);
-    if (!share || (!manages && share.recipientId !== viewer.account.id)) throw notFound('Share');
-    if (!manages) throw forbidden('Only the sharer or an ADMIN of its enterprise manages a share');
+    if (!share || !seeShare.allows(actor, share)) throw notFound('Share');
+    if (!side.allows(actor, share)) throw forbidden(refusal);
     this.allow(share, action);
     return share;
   }
@@ -634,14 +804,12 @@ export class ShareService {
   }
 
   /** An invitation e-mail goes out when the recipient already has an account (SPEC §2). */
-  private async inviteByMail(manager: EntityManager, share: Share, now: Date): Promise<void> {
-    if (!(await manager.existsBy(Account, { email: share.recipientEmail }))) return;
-    await enqueueMail(manager, now, share.recipientEmail, 'invitation', {
-      shareId: share.id,
-      link: this.invitations.link(share),
-      code: this.invitations.code(share),
-      expiresAt: share.invitationExpiresAt.toISOString(),
-    });
+  /** Queues the invitation e-mail if the address has an account (else the sharer passes the link on); says which. */
+  private async inviteByMail(manager: EntityManager, share: Share, now: Date): Promise<boolean> {
+    if (!(await manager.existsBy(Account, { email: share.recipientEmail }))) return false;
+    // Only the share id: the link and the code are rendered when the mail is sent (share-mails.ts).
+    await enqueueMail(manager, now, share.recipientEmail, 'invitation', { shareId: share.id });
+    return true;
   }
 
   /** The enterprise the recipient receives the devices in; it must be in the devices' data center. */
@@ -672,15 +840,6 @@ export class ShareService {
       );
     }
     return receiving.id;
-  }
-
-  private async countWrongCode(shareId: string): Promise<AppError> {
-    const failures = await this.db.transaction(async (manager) => {
-      await manager.increment(Share, { id: shareId }, 'codeFailures', 1);
-      return (await manager.findOneByOrFail(Share, { id: shareId })).codeFailures;
-    });
-    if (failures >= MAX_CODE_FAILURES) return codeLocked();
-    return badInput(`Wrong confirmation code: ${MAX_CODE_FAILURES - failures} attempts left`);
   }
 
   /** Rule 6 for a new share: BAD_USER_INPUT problems of the request as a whole. */
@@ -746,7 +905,8 @@ export class ShareService {
     const membership = await manager.findOneBy(Membership, { enterpriseId, accountId: viewer.account.id });
     const enterprise = await manager.findOneByOrFail(Enterprise, { id: enterpriseId });
 
-    return deviceIds.map((deviceId): DeviceVerdict => {
+    // In the order asked for (the rows above are read and locked in id order).
+    return [...new Set(requestedIds)].map((deviceId): DeviceVerdict => {
       const device = byId.get(deviceId);
       if (!device) return { deviceId, code: ErrorCode.NOT_FOUND, reason: 'Device not found' };
       const shares = live.filter((row) => row.deviceId === deviceId);
@@ -764,10 +924,20 @@ export class ShareService {
         plan: device.plan,
         liveRecipients: shares.map((row) => row.recipientEmail),
       };
-      return judgeDevice(candidate, recipientEmail, this.settings.maxRecipients);
+      return judgeDevice(candidate, recipientEmail, recipientLimitOf(enterprise.settings, this.settings.maxRecipients));
     });
   }
 }
+
+/** The audit action of ending a share by `action`, when it is not `share.<final status>`. */
+const END_ACTIONS_AUDITED: Partial<Record<ShareAction, string>> = {
+  [ShareAction.DECLINE]: 'share.declined',
+  [ShareAction.LEAVE]: 'share.left',
+};
+
+/** The event that ends a share has the share-level type of its final status. */
+const endingEventType = (status: ShareStatus): ShareEventType =>
+  status === ShareStatus.EXPIRED ? ShareEventType.EXPIRED : ShareEventType.CANCELLED;
 
 /** One error for a bulk request: the first refusal's code, and every refused device with its reason. */
 function refuseIfAny(verdicts: DeviceVerdict[]): void {
@@ -784,3 +954,9 @@ function refuseIfAny(verdicts: DeviceVerdict[]): void {
 
 const codeLocked = () =>
   new AppError(ErrorCode.CODE_LOCKED, 'Too many wrong codes: ask the sharer to send the invitation again');
+
+/** `failures`: the attempts counted on this code so far, this one included. */
+const wrongCode = (failures: number) =>
+  failures >= MAX_CODE_FAILURES
+    ? codeLocked()
+    : badInput(`Wrong confirmation code: ${MAX_CODE_FAILURES - failures} attempts left`);

@@ -1,0 +1,165 @@
+import type { Logger } from 'pino';
+import type { ContainerType } from 'type-graphql';
+import type { Clock } from './common/clock';
+import { RateLimits } from './common/rate-limits';
+import type { Config } from './config';
+import { ContextFactory } from './context/request-context';
+import type { Database } from './database/database';
+import { AccountResolver } from './modules/account/account.resolver';
+import { AccountService } from './modules/account/account.service';
+import { accountMailRenderers } from './modules/account/account-mails';
+import { AuthTokenService } from './modules/account/auth-token.service';
+import { EmailVerifications } from './modules/account/email-verification';
+import { LoginThrottle } from './modules/account/login-throttle';
+import { PasswordHasher } from './modules/account/password';
+import { AuditResolver } from './modules/audit/audit.resolver';
+import { AuditService } from './modules/audit/audit.service';
+import { DeviceOperationResolver } from './modules/device/device-operation.resolver';
+import { DeviceOperationService } from './modules/device/device-operation.service';
+import { DeviceResolver } from './modules/device/device.resolver';
+import { DeviceService } from './modules/device/device.service';
+import { EnterpriseResolver } from './modules/enterprise/enterprise.resolver';
+import { EnterpriseService } from './modules/enterprise/enterprise.service';
+import { membershipInvitationMail } from './modules/enterprise/membership-invitation-mail';
+import { createMailSender, createMailTransport } from './modules/mail/mail-sender';
+import { createShareExpiryScheduler } from './modules/share/share-expiry.scheduler';
+import { RedisShareEventBus } from './modules/share/redis-share-event-bus';
+import { InProcessShareEventBus } from './modules/share/share-event-bus';
+import { createShareEventPruner, createShareEventPublisher } from './modules/share/share-event-publisher';
+import { ShareEventResolver } from './modules/share/share-event.resolver';
+import { ShareEventService } from './modules/share/share-event.service';
+import { ShareInvitations } from './modules/share/share-invitation';
+import { ShareInvitationResolver } from './modules/share/share-invitation.resolver';
+import { INVALID_PREVIEWS_PER_ADDRESS, ShareInvitationService } from './modules/share/share-invitation.service';
+import { shareMailRenderers } from './modules/share/share-mails';
+import { ShareDeviceResolver } from './modules/share/share-device.resolver';
+import { ShareQueryService } from './modules/share/share-query.service';
+import { ShareResolver } from './modules/share/share.resolver';
+import { ACCEPT_ATTEMPTS_PER_ACCOUNT, ShareService } from './modules/share/share.service';
+
+export type Services = ReturnType<typeof createServices>;
+
+/**
+ * The composition of the app: every service, background loop and reaction wired once, and the
+ * resolvers handed their services. app.ts starts and stops what this makes.
+ */
+export function createServices(
+  db: Database,
+  config: Config,
+  clock: Clock,
+  log: Logger,
+  { loaderBatching = true, liveBuffer }: { loaderBatching?: boolean; liveBuffer?: number },
+) {
+  const audit = new AuditService(db);
+  const rateLimits = new RateLimits(
+    config.redisUrl ? { url: config.redisUrl, namespace: config.redisChannel } : undefined,
+    log,
+  );
+  const tokens = new AuthTokenService(config.jwtSecret, config.jwtTtlSeconds, clock);
+  // Its invitation e-mails go out through `mail` (made below), woken once they have committed.
+  const enterprises = new EnterpriseService(db, audit, () => mail.wake());
+  const invitations = new ShareInvitations(config.jwtSecret, config.publicUrl);
+  const verifications = new EmailVerifications(config.jwtSecret, config.publicUrl);
+  const shares = new ShareService(
+    db,
+    audit,
+    enterprises,
+    invitations,
+    {
+      maxRecipients: config.shareMaxRecipients,
+      expiryWarningMs: config.shareExpiryWarningHours * 3600 * 1000,
+    },
+    rateLimits.limiter('share-accept-attempts', ACCEPT_ATTEMPTS_PER_ACCOUNT, 'failed attempts to accept a share'),
+  );
+  const bus = config.redisUrl
+    ? new RedisShareEventBus(config.redisUrl, log, config.redisChannel)
+    : new InProcessShareEventBus();
+  const events = new ShareEventService(db, bus, liveBuffer);
+  const contexts = new ContextFactory(
+    db,
+    tokens,
+    log,
+    clock,
+    { shareEvents: (ctx, filter) => events.stream(ctx, filter) },
+    loaderBatching,
+  );
+  const publisher = createShareEventPublisher(db, bus, clock, log);
+  shares.watchChanges(() => publisher.wake());
+  // One renderer per e-mail template (see MailRenderer): a module that sends e-mail adds its own here.
+  const mail = createMailSender(db, createMailTransport(config.smtpUrl, config.mailFrom, log), clock, log, {
+    ...shareMailRenderers(invitations),
+    ...accountMailRenderers(verifications),
+    membership_invitation: membershipInvitationMail(clock),
+  });
+  shares.watchChanges(() => mail.wake());
+  const { loginFailuresBeforeDelay, loginFailuresPerAddress, signUpsPerAddress } = config.accountLimits;
+  const loginThrottle = new LoginThrottle(rateLimits, {
+    failuresBeforeDelay: loginFailuresBeforeDelay,
+    failuresPerAddress: loginFailuresPerAddress,
+  });
+  const accounts = new AccountService(
+    db,
+    tokens,
+    audit,
+    new PasswordHasher(config.passwordHashLog2Cost),
+    loginThrottle,
+    {
+      signUps: rateLimits.limiter(
+        'sign-ups-per-address',
+        { points: signUpsPerAddress, durationSeconds: 3600 },
+        'sign-ups from your address',
+      ),
+      verificationMails: rateLimits.limiter(
+        'verification-mails-per-account',
+        { points: 5, durationSeconds: 3600 },
+        'verification e-mails',
+      ),
+    },
+    verifications,
+  );
+  accounts.watchMail(() => mail.wake());
+  return {
+    audit,
+    tokens,
+    contexts,
+    expiry: createShareExpiryScheduler(shares, contexts, clock, log),
+    mail,
+    bus,
+    events,
+    publisher,
+    pruner: createShareEventPruner(events, config.shareEventRetentionDays, clock, log),
+    rateLimits,
+    accounts,
+    verifications,
+    enterprises,
+    devices: new DeviceService(db, audit, shares),
+    operations: new DeviceOperationService(db, audit),
+    shares,
+    shareQueries: new ShareQueryService(db),
+    shareInvitations: new ShareInvitationService(
+      db,
+      invitations,
+      rateLimits.limiter(
+        'share-invitation-invalid-previews',
+        INVALID_PREVIEWS_PER_ADDRESS,
+        'invitation previews with a link that is not valid',
+      ),
+    ),
+  };
+}
+
+/** Hands type-graphql the resolver instances wired to this app's services. */
+export function resolverContainer(services: Services): ContainerType {
+  const instances = new Map<unknown, unknown>([
+    [AccountResolver, new AccountResolver(services.accounts)],
+    [EnterpriseResolver, new EnterpriseResolver(services.enterprises)],
+    [DeviceResolver, new DeviceResolver(services.devices)],
+    [AuditResolver, new AuditResolver(services.audit)],
+    [ShareResolver, new ShareResolver(services.shares, services.shareQueries)],
+    [ShareDeviceResolver, new ShareDeviceResolver(services.shareQueries)],
+    [ShareEventResolver, new ShareEventResolver(services.events)],
+    [ShareInvitationResolver, new ShareInvitationResolver(services.shareInvitations)],
+    [DeviceOperationResolver, new DeviceOperationResolver(services.operations)],
+  ]);
+  return { get: (type: new () => unknown) => instances.get(type) ?? new type() };
+}

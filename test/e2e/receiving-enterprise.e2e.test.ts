@@ -1,0 +1,167 @@
+import type { Client } from 'graphql-ws';
+import { addMember } from '../support/members';
+import { errorCodes, nodes, startTestServer, type Session, type TestServer } from '../support/test-server';
+import { World, type Member, type Team } from '../support/world';
+
+const DEVICE = `query ($id: ID!) { device(id: $id) { id name telemetry myAccess { permissions share { id } } } }`;
+const REBOOT = `mutation ($id: ID!) { rebootDevice(deviceId: $id) { id } }`;
+const SHARED_WITH_ME = `query ($status: [ShareStatus!]) { sharedWithMe(status: $status) { edges { node { id status } } } }`;
+const SHARERS = `{ shareSharers { edges { node { counts { active pending } } } } }`;
+const SHARE = `query ($id: ID!) { share(id: $id) { id status } }`;
+const EVENTS = `subscription ($shareId: ID) { shareStatusChanged(shareId: $shareId) { cursor type share { id } } }`;
+
+/**
+ * SPEC §2 "Accepting": a recipient accepts a share into one enterprise of theirs, and from then on
+ * the devices belong to that enterprise's view. Acting in any other enterprise (another data
+ * center, say) the recipient does not see them at all; and the share is a grant to one person, so
+ * the other members of the receiving enterprise get nothing through it.
+ */
+describe('received devices are seen and used only while acting in the receiving enterprise', () => {
+  let server: TestServer;
+  let world: World;
+  let acme: Team;
+  let rita: Member;
+  let colleague: Session;
+  let ritaEu: string;
+  let ritaUs: string;
+  let deviceId: string;
+  let shareId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    world = new World(server);
+    acme = await world.team('Acme');
+    deviceId = await world.device(acme);
+    rita = await world.person('Rita');
+    ritaEu = rita.enterpriseId;
+    ritaUs = await world.enterprise(rita, 'Rita Service US', 'US');
+    colleague = await server.signUp('Colleague');
+    await addMember(server, rita, ritaEu, colleague, 'ADMIN');
+    const invitation = await world.share(acme, rita, [deviceId], { permissions: ['MONITOR', 'CONTROL'] });
+    shareId = invitation.shareId;
+    await world.accept(rita, invitation, ritaEu);
+  });
+  afterAll(() => server.close());
+
+  const as = (session: Session, enterpriseId?: string) => ({ token: session.token, enterpriseId });
+
+  it('acting in the receiving enterprise, the recipient reads, operates and lists what the share grants', async () => {
+    const device = await server.gql<{ device: { myAccess: { permissions: string[]; share: { id: string } } } }>(
+      DEVICE,
+      { id: deviceId },
+      as(rita, ritaEu),
+    );
+    expect(errorCodes(device)).toEqual([]);
+    expect(device.data!.device.myAccess).toEqual({ permissions: ['MONITOR', 'CONTROL'], share: { id: shareId } });
+    expect(errorCodes(await server.gql(REBOOT, { id: deviceId }, as(rita, ritaEu)))).toEqual([]);
+    const listed = await server.gql<{ sharedWithMe: { edges: { node: { id: string } }[] } }>(
+      SHARED_WITH_ME,
+      {},
+      as(rita, ritaEu),
+    );
+    expect(nodes(listed.data!.sharedWithMe).map((share) => share.id)).toEqual([shareId]);
+    expect(errorCodes(await server.gql(SHARE, { id: shareId }, as(rita, ritaEu)))).toEqual([]);
+  });
+
+  it('acting in another enterprise of theirs, every read and operation of the device is NOT_FOUND, and the share is not listed', async () => {
+    expect(errorCodes(await server.gql(DEVICE, { id: deviceId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await server.gql(REBOOT, { id: deviceId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await server.gql(SHARE, { id: shareId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
+    const listed = await server.gql<{ sharedWithMe: { edges: unknown[] } }>(SHARED_WITH_ME, {}, as(rita, ritaUs));
+    expect(listed.data!.sharedWithMe.edges).toEqual([]);
+    const sharers = await server.gql<{ shareSharers: { edges: unknown[] } }>(SHARERS, {}, as(rita, ritaUs));
+    expect(sharers.data!.shareSharers.edges).toEqual([]);
+  });
+
+  it('naming no enterprise among several, the recipient acts in none: the device is NOT_FOUND', async () => {
+    expect(errorCodes(await server.gql(DEVICE, { id: deviceId }, as(rita)))).toEqual(['NOT_FOUND']);
+  });
+
+  it('another member of the receiving enterprise gets nothing through the share', async () => {
+    expect(errorCodes(await server.gql(DEVICE, { id: deviceId }, as(colleague, ritaEu)))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await server.gql(REBOOT, { id: deviceId }, as(colleague, ritaEu)))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await server.gql(SHARE, { id: shareId }, as(colleague, ritaEu)))).toEqual(['NOT_FOUND']);
+    const listed = await server.gql<{ sharedWithMe: { edges: unknown[] } }>(SHARED_WITH_ME, {}, as(colleague, ritaEu));
+    expect(listed.data!.sharedWithMe.edges).toEqual([]);
+  });
+
+  it("subscriptions follow the acting enterprise too: the share's events reach the recipient acting in it, never elsewhere", async () => {
+    const clients: Client[] = [];
+    const subscribe = (enterpriseId: string, variables: Record<string, unknown>) => {
+      const client = server.wsClient({ authorization: `Bearer ${rita.token}`, 'x-enterprise-id': enterpriseId });
+      clients.push(client);
+      const received: { type?: string; shareId?: string; error?: string }[] = [];
+      client.subscribe<{ shareStatusChanged: { type: string; share: { id: string } } }>(
+        { query: EVENTS, variables },
+        {
+          next: (result) =>
+            received.push(
+              result.errors
+                ? { error: String(result.errors[0].extensions?.code) }
+                : {
+                    type: result.data!.shareStatusChanged.type,
+                    shareId: result.data!.shareStatusChanged.share.id,
+                  },
+            ),
+          error: (error) =>
+            received.push({ error: String((error as { extensions?: { code?: unknown } }[])[0]?.extensions?.code) }),
+          complete: () => {},
+        },
+      );
+      return received;
+    };
+    try {
+      const inEu = subscribe(ritaEu, {});
+      const inUs = subscribe(ritaUs, {});
+      const filteredInUs = subscribe(ritaUs, { shareId });
+      await until(() => server.app.services.bus.listenerCount() >= 2 && filteredInUs.length > 0);
+      expect(filteredInUs).toEqual([{ error: 'NOT_FOUND' }]);
+
+      // The owner adds a device to the share; then invites Rita to another, which she sees wherever she acts.
+      await world.ok(
+        `mutation ($id: ID!, $devices: [ID!]!) { addDevicesToShare(shareId: $id, deviceIds: $devices) { id } }`,
+        { id: shareId, devices: [await world.device(acme)] },
+        { token: acme.admin.token },
+      );
+      const { shareId: invitationId } = await world.share(acme, rita, [await world.device(acme)]);
+      await until(() => inEu.some((event) => event.shareId === invitationId));
+      await until(() => inUs.some((event) => event.shareId === invitationId));
+      expect(inEu.filter((event) => event.shareId === shareId).map((event) => event.type)).toEqual(['DEVICES_ADDED']);
+      expect(inUs.filter((event) => event.shareId === shareId)).toEqual([]);
+      expect(inUs.map((event) => event.shareId)).toEqual([invitationId]);
+    } finally {
+      await Promise.all(clients.map((client) => client.dispose()));
+    }
+  });
+
+  it('sharedWithMe and shareSharers list live shares unless the status filter asks for ended ones', async () => {
+    const cancelled = await server.gql(
+      `mutation ($id: ID!) { cancelShare(shareId: $id) { id } }`,
+      { id: shareId },
+      {
+        token: acme.admin.token,
+      },
+    );
+    expect(errorCodes(cancelled)).toEqual([]);
+    const live = await server.gql<{ sharedWithMe: { edges: { node: { id: string } }[] } }>(
+      SHARED_WITH_ME,
+      {},
+      as(rita, ritaEu),
+    );
+    expect(nodes(live.data!.sharedWithMe).map((share) => share.id)).not.toContain(shareId);
+    const ended = await server.gql<{ sharedWithMe: { edges: { node: { id: string } }[] } }>(
+      SHARED_WITH_ME,
+      { status: ['CANCELLED'] },
+      as(rita, ritaEu),
+    );
+    expect(nodes(ended.data!.sharedWithMe).map((share) => share.id)).toEqual([shareId]);
+  });
+});
+
+async function until(condition: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,165 @@
+import {
+  errorCodes,
+  startTestServer,
+  type GraphQLResponse,
+  type Session,
+  type TestServer,
+} from '../support/test-server';
+
+const ACCEPT = `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`;
+const BURST = 300;
+
+/** One refusal or success of acceptShare, by what it says. */
+function outcome(response: GraphQLResponse): string {
+  const [error] = response.errors ?? [];
+  if (!error) return 'ACCEPTED';
+  if (/^Wrong confirmation code/.test(error.message)) return 'WRONG_CODE';
+  return String(error.extensions?.code);
+}
+
+const tally = (outcomes: string[]) =>
+  outcomes.reduce<Record<string, number>>((counts, name) => ({ ...counts, [name]: (counts[name] ?? 0) + 1 }), {});
+
+/** `count` different 6-digit codes, none of them `right`. */
+const wrongCodes = (right: string, count: number) =>
+  Array.from({ length: count }, (_, i) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0'));
+
+describe('confirmation codes: at most five are ever compared for one share', () => {
+  let server: TestServer;
+  let sharer: Session;
+  let serial = 0;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    sharer = await server.signUp('Sharer');
+    await server.gql(
+      `mutation { createEnterprise(input: { name: "Acme", dataCenter: EU }) { id } }`,
+      {},
+      { token: sharer.token },
+    );
+  });
+  afterAll(() => server.close());
+
+  /** A recipient with an enterprise in `dataCenter`, and a PENDING share to them. */
+  async function pendingShare(dataCenter = 'EU') {
+    const recipient = await server.signUp('Recipient');
+    const enterprise = await server.gql<{ createEnterprise: { id: string } }>(
+      `mutation ($dc: DataCenter!) { createEnterprise(input: { name: "Mine", dataCenter: $dc }) { id } }`,
+      { dc: dataCenter },
+      { token: recipient.token },
+    );
+    const device = await server.gql<{ registerDevice: { id: string } }>(
+      `mutation ($serial: String!) { registerDevice(input: { serialNumber: $serial, name: "UPS", model: "M", plan: STANDARD }) { id } }`,
+      { serial: `CODES-${++serial}` },
+      { token: sharer.token },
+    );
+    const shared = await server.gql<{ shareDevices: { confirmationCode: string; share: { id: string } } }>(
+      `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { confirmationCode share { id } } }`,
+      {
+        input: {
+          deviceIds: [device.data!.registerDevice.id],
+          recipientEmail: recipient.account.email,
+          permissions: ['MONITOR'],
+        },
+      },
+      { token: sharer.token },
+    );
+    expect(errorCodes(shared)).toEqual([]);
+    const { confirmationCode, share } = shared.data!.shareDevices;
+    const attempt = (code: string) =>
+      server.gql(
+        ACCEPT,
+        { input: { shareId: share.id, code, enterpriseId: enterprise.data!.createEnterprise.id } },
+        { token: recipient.token },
+      );
+    const row = async () => {
+      const [stored] = await server.app.db.dataSource.query(
+        `SELECT status, "codeFailures" FROM share WHERE id = '${share.id}'`,
+      );
+      return { status: stored.status as string, codeFailures: Number(stored.codeFailures) };
+    };
+    return { recipient, shareId: share.id, code: confirmationCode, attempt, row };
+  }
+
+  it(`${BURST} concurrent wrong codes: at most five are compared, the share records five, the rest are refused`, async () => {
+    const { code, attempt, row } = await pendingShare();
+    const outcomes = (await Promise.all(wrongCodes(code, BURST).map(attempt))).map(outcome);
+    const counts = tally(outcomes);
+    expect(Object.keys(counts).filter((name) => !['WRONG_CODE', 'CODE_LOCKED', 'RATE_LIMITED'].includes(name))).toEqual(
+      [],
+    );
+    // The fifth wrong code already answers CODE_LOCKED.
+    expect(counts.WRONG_CODE ?? 0).toBeLessThanOrEqual(4);
+    expect(counts.CODE_LOCKED).toBeGreaterThan(0);
+    expect(await row()).toEqual({ status: 'PENDING', codeFailures: 5 });
+  });
+
+  it('a right code within a concurrent burst of wrong ones is accepted only if it was among the five compared', async () => {
+    // Below the per-account budget, so that every attempt reaches the code; the right one is last.
+    for (let run = 0; run < 3; run++) {
+      const { code, attempt, row } = await pendingShare();
+      const outcomes = (await Promise.all([...wrongCodes(code, 29), code].map(attempt))).map(outcome);
+      const stored = await row();
+      expect(stored.codeFailures).toBeLessThanOrEqual(5);
+      const counts = tally(outcomes);
+      expect(counts.RATE_LIMITED).toBeUndefined();
+      if (outcomes[29] === 'ACCEPTED') {
+        expect(stored.status).toBe('ACTIVE');
+        expect(counts.WRONG_CODE ?? 0).toBeLessThanOrEqual(4);
+      } else {
+        expect(outcomes[29]).toBe('CODE_LOCKED');
+        expect(stored).toEqual({ status: 'PENDING', codeFailures: 5 });
+      }
+      expect(counts.ACCEPTED ?? 0).toBe(outcomes[29] === 'ACCEPTED' ? 1 : 0);
+    }
+  });
+
+  it('the right code after a concurrent burst of wrong ones is CODE_LOCKED, until the invitation is re-sent', async () => {
+    const { shareId, code, attempt, row } = await pendingShare();
+    await Promise.all(wrongCodes(code, 20).map(attempt));
+    expect(errorCodes(await attempt(code))).toEqual(['CODE_LOCKED']);
+    expect(await row()).toEqual({ status: 'PENDING', codeFailures: 5 });
+    const resent = await server.gql<{ resendShareInvitation: { confirmationCode: string } }>(
+      `mutation ($id: ID!) { resendShareInvitation(shareId: $id) { confirmationCode } }`,
+      { id: shareId },
+      { token: sharer.token },
+    );
+    expect(errorCodes(await attempt(resent.data!.resendShareInvitation.confirmationCode))).toEqual([]);
+    expect((await row()).status).toBe('ACTIVE');
+  });
+
+  it('wrong codes count down in their message; a right code refused for another reason uses up no attempt', async () => {
+    const { code, attempt, row } = await pendingShare('US');
+    const [wrong] = wrongCodes(code, 1);
+    expect((await attempt(wrong)).errors?.[0].message).toBe('Wrong confirmation code: 4 attempts left');
+    // The recipient's enterprise is in the US, the devices in the EU.
+    for (let i = 0; i < 6; i++) expect(errorCodes(await attempt(code))).toEqual(['DATA_CENTER_MISMATCH']);
+    expect(await row()).toEqual({ status: 'PENDING', codeFailures: 1 });
+    expect((await attempt(wrong)).errors?.[0].message).toBe('Wrong confirmation code: 3 attempts left');
+  });
+
+  it('acceptShare is limited per account: 30 failed attempts in 15 minutes, whatever shares they target; accepted ones do not count', async () => {
+    const first = await pendingShare();
+    const second = await pendingShare();
+    const recipient = first.recipient;
+    const nowhere = (i: number) =>
+      server.gql(
+        ACCEPT,
+        { input: { shareId: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`, code: '123456' } },
+        { token: recipient.token },
+      );
+    for (let i = 0; i < 29; i++) expect(errorCodes(await nowhere(i))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await first.attempt(first.code))).toEqual([]);
+    expect(errorCodes(await nowhere(29))).toEqual(['NOT_FOUND']);
+    const refused = await first.attempt(first.code);
+    expect(refused.errors).toMatchObject([
+      {
+        message: expect.stringMatching(/^Too many failed attempts to accept a share: try again in \d+ s$/),
+        extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) },
+      },
+    ]);
+    expect(refused.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(14 * 60);
+    // Another account has a budget of its own.
+    expect(errorCodes(await second.attempt(second.code))).toEqual([]);
+  });
+});
