@@ -174,7 +174,8 @@ export class ShareQueryService {
         cancelled: Number(row.cancelled),
         expired: Number(row.expired),
       },
-      latestExpiresAt: rawInstant(row.latest),
+      // A live share that never expires outlasts every dated one: there is no latest expiry then.
+      latestExpiresAt: Number(row.forever) === 1 ? null : rawInstant(row.latest),
       neverExpires: Number(row.forever) === 1,
     }));
   }

@@ -74,7 +74,7 @@ export class ShareRecipientSummary {
 
   @Field(() => DateTimeISOResolver, {
     nullable: true,
-    description: 'The latest expiry among the live shares that expire (see neverExpires).',
+    description: 'When the last live share expires; null when none is live, or when one never expires (neverExpires).',
   })
   latestExpiresAt: Date | null;
 
@@ -91,7 +91,7 @@ export class ShareSharerSummary {
 
   @Field(() => DateTimeISOResolver, {
     nullable: true,
-    description: 'The latest expiry among the live shares that expire (see neverExpires).',
+    description: 'When the last live share expires; null when none is live, or when one never expires (neverExpires).',
   })
   latestExpiresAt: Date | null;
 
