@@ -73,6 +73,58 @@ describe('received devices are seen and used only while acting in the receiving 
     expect(sharers.data!.shareSharers.edges).toEqual([]);
   });
 
+  it('acting elsewhere, no operation of the device tells it exists (NOT_FOUND, never FORBIDDEN), nor may it be shared on or removed', async () => {
+    const policy = await world.ok<{ createNotificationPolicy: { id: string } }>(
+      `mutation { createNotificationPolicy(name: "US alerts") { id } }`,
+      {},
+      as(rita, ritaUs),
+    );
+    const operations: [string, Record<string, unknown>][] = [
+      [`mutation ($id: ID!) { runDiagnostics(deviceId: $id) { id } }`, {}],
+      [`mutation ($id: ID!) { upgradeFirmware(deviceId: $id, version: "2.0.0") { id } }`, {}],
+      [`mutation ($id: ID!) { updateDeviceConfiguration(deviceId: $id, configuration: { a: 1 }) { id } }`, {}],
+      [`mutation ($id: ID!) { applyLicense(deviceId: $id, licenseKey: "KEY-1") { id } }`, {}],
+      [`mutation ($id: ID!) { generateReport(deviceId: $id) { id } }`, {}],
+      [
+        `mutation ($id: ID!, $policy: ID!) { addDeviceToNotificationPolicy(deviceId: $id, policyId: $policy) { id } }`,
+        { policy: policy.createNotificationPolicy.id },
+      ],
+    ];
+    for (const [operation, variables] of operations) {
+      const answer = await server.gql(operation, { id: deviceId, ...variables }, as(rita, ritaUs));
+      expect([operation, errorCodes(answer)]).toEqual([operation, ['NOT_FOUND']]);
+    }
+    const CHECK = `query ($ids: [ID!]!) {
+      canShareDevices(input: { deviceIds: $ids, recipientEmail: "onward@example.com", permissions: [MONITOR] }) {
+        devices { code }
+      }
+    }`;
+    const check = (enterpriseId: string) =>
+      server.gql<{ canShareDevices: { devices: { code: string | null }[] } }>(
+        CHECK,
+        { ids: [deviceId] },
+        as(rita, enterpriseId),
+      );
+    expect((await check(ritaUs)).data!.canShareDevices.devices).toEqual([{ code: 'NOT_FOUND' }]);
+    expect((await check(ritaEu)).data!.canShareDevices.devices).toEqual([{ code: 'RESHARE_FORBIDDEN' }]);
+    const REMOVE = `mutation ($id: ID!, $deviceId: ID!) { removeSharedDevice(shareId: $id, deviceId: $deviceId) { id } }`;
+    expect(errorCodes(await server.gql(REMOVE, { id: shareId, deviceId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
+    const LEAVE = `mutation ($id: ID!) { leaveShare(shareId: $id) { id } }`;
+    expect(errorCodes(await server.gql(LEAVE, { id: shareId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
+  });
+
+  it('an invitation not accepted yet is listed wherever the recipient acts', async () => {
+    const { shareId: invitationId } = await world.share(acme, rita, [await world.device(acme)]);
+    for (const enterpriseId of [ritaEu, ritaUs]) {
+      const listed = await server.gql<{ sharedWithMe: { edges: { node: { id: string; status: string } }[] } }>(
+        SHARED_WITH_ME,
+        {},
+        as(rita, enterpriseId),
+      );
+      expect(nodes(listed.data!.sharedWithMe)).toContainEqual({ id: invitationId, status: 'PENDING' });
+    }
+  });
+
   it('naming no enterprise among several, the recipient acts in none: the device is NOT_FOUND', async () => {
     expect(errorCodes(await server.gql(DEVICE, { id: deviceId }, as(rita)))).toEqual(['NOT_FOUND']);
   });
@@ -155,6 +207,17 @@ describe('received devices are seen and used only while acting in the receiving 
       as(rita, ritaEu),
     );
     expect(nodes(ended.data!.sharedWithMe).map((share) => share.id)).toEqual([shareId]);
+    // Acme's live shares to Rita are now the two invitations of the tests above.
+    const COUNTS = `query ($status: [ShareStatus!]) { shareSharers(status: $status) { edges { node { counts { pending active cancelled } } } } }`;
+    type Counts = { shareSharers: { edges: { node: { counts: Record<string, number> } }[] } };
+    const sharers = await server.gql<Counts>(COUNTS, {}, as(rita, ritaEu));
+    expect(nodes(sharers.data!.shareSharers).map((sharer) => sharer.counts)).toEqual([
+      { pending: 2, active: 0, cancelled: 0 },
+    ]);
+    const endedSharers = await server.gql<Counts>(COUNTS, { status: ['CANCELLED'] }, as(rita, ritaEu));
+    expect(nodes(endedSharers.data!.shareSharers).map((sharer) => sharer.counts)).toEqual([
+      { pending: 0, active: 0, cancelled: 1 },
+    ]);
   });
 });
 

@@ -32,7 +32,7 @@ import {
   ShareStatus,
   transition,
 } from './share-lifecycle';
-import { manageShare, receiveShare, seeShare, type ShareAlias, type ShareFacts } from './share.policy';
+import { manageShare, receiveDevice, receiveShare, seeShare, type ShareAlias, type ShareFacts } from './share.policy';
 import {
   expiryProblem,
   invitationDeadline,
@@ -435,13 +435,8 @@ export class ShareService {
 
   /** The recipient removes a device from their own view; the share ends with its last device. */
   removeDevice(ctx: RequestContext, shareId: string, deviceId: string): Promise<Share> {
-    const actor = ctx.requireActor();
     return this.commit(async (manager) => {
-      const share = await this.lock(manager, shareId);
-      if (!share || !seeShare.allows(actor, share)) throw notFound('Share');
-      if (share.recipientId !== actor.accountId) {
-        throw forbidden('Only the recipient removes a device from their view: the sharer cancels it');
-      }
+      const share = await this.lockReceived(manager, ctx, shareId, ShareAction.REMOVE_DEVICE);
       const live = await this.liveDeviceIds(manager, share.id);
       const next = this.allow(share, ShareAction.REMOVE_DEVICE, live.length - 1);
       if (!live.includes(deviceId)) throw notFound('Shared device');
@@ -752,7 +747,7 @@ export class ShareService {
       shareId,
       action,
       receiveShare,
-      'Only the recipient declines or leaves a share: the sharer cancels it',
+      'Only the recipient declines a share, leaves it or removes its devices: the sharer cancels instead',
     );
   }
 
@@ -879,6 +874,7 @@ export class ShareService {
     intoShareId?: string,
   ): Promise<DeviceVerdict[]> {
     const viewer = ctx.requireViewer();
+    const actor = ctx.requireActor();
     const deviceIds = [...new Set(requestedIds)].sort();
     const devices = await this.db
       .forUpdate(manager.createQueryBuilder(Device, 'device').where('device.id IN (:...deviceIds)', { deviceIds }))
@@ -891,17 +887,15 @@ export class ShareService {
       .select('sd.deviceId', 'deviceId')
       .addSelect('sd.shareId', 'shareId')
       .addSelect('sd.status', 'status')
+      .addSelect('share.sharerId', 'sharerId')
+      .addSelect('share.enterpriseId', 'enterpriseId')
       .addSelect('share.recipientEmail', 'recipientEmail')
       .addSelect('share.recipientId', 'recipientId')
+      .addSelect('share.receivingEnterpriseId', 'receivingEnterpriseId')
+      .addSelect('share.status', 'shareStatus')
       .where('sd.deviceId IN (:...deviceIds)', { deviceIds })
       .andWhere('sd.status IN (:...statuses)', { statuses: LIVE_DEVICE_STATUSES })
-      .getRawMany<{
-        deviceId: string;
-        shareId: string;
-        recipientEmail: string;
-        recipientId: string | null;
-        status: string;
-      }>();
+      .getRawMany<Omit<ShareFacts, 'status'> & LiveDeviceRow>();
     const membership = await manager.findOneBy(Membership, { enterpriseId, accountId: viewer.account.id });
     const enterprise = await manager.findOneByOrFail(Enterprise, { id: enterpriseId });
 
@@ -917,8 +911,9 @@ export class ShareService {
         deviceId,
         viewerRole: device.enterpriseId === enterpriseId ? membership?.role : undefined,
         operatorsCanShare: enterprise.settings.operatorsCanShare,
-        sharedToViewer: shares.some(
-          (row) => row.recipientId === viewer.account.id && row.status === SharedDeviceStatus.ACTIVE,
+        // Only where the device reaches the viewer now: acting elsewhere, it does not exist for them.
+        sharedToViewer: shares.some((row) =>
+          receiveDevice.allows(actor, { share: { ...row, status: row.shareStatus }, sharedDevice: row }),
         ),
         isDemo: device.isDemo,
         plan: device.plan,
@@ -927,6 +922,14 @@ export class ShareService {
       return judgeDevice(candidate, recipientEmail, recipientLimitOf(enterprise.settings, this.settings.maxRecipients));
     });
   }
+}
+
+/** One live device of a share, as `judgeDevices` reads it beside its share's facts. */
+interface LiveDeviceRow {
+  deviceId: string;
+  shareId: string;
+  shareStatus: ShareStatus;
+  status: SharedDeviceStatus;
 }
 
 /** The audit action of ending a share by `action`, when it is not `share.<final status>`. */
