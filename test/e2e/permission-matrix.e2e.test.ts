@@ -205,6 +205,32 @@ const TABLE: Row[] = [
     },
   },
   {
+    field: 'Device.shares (a list for whoever sees the device: every share for owner ADMINs, its own for a sharer)',
+    query: ({ deviceId }) => `{ device(id: "${deviceId}") { shares { edges { node { id } } } } }`,
+    path: ['device', 'shares'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'value',
+      recipientMonitor: 'value',
+      recipientConfigure: 'value',
+      ...GONE,
+    },
+  },
+  {
+    field: 'Device.myAccess (whoever sees the device)',
+    query: ({ deviceId }) => `{ device(id: "${deviceId}") { myAccess { permissions } } }`,
+    path: ['device', 'myAccess'],
+    expect: {
+      ownerAdmin: 'value',
+      ownerOperator: 'value',
+      ownerViewer: 'value',
+      recipientMonitor: 'value',
+      recipientConfigure: 'value',
+      ...GONE,
+    },
+  },
+  {
     field: 'Account.email of the other party of a share',
     query: ({ monitorShareId }) => `{ share(id: "${monitorShareId}") { sharer { email } } }`,
     path: ['share', 'sharer', 'email'],
