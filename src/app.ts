@@ -51,7 +51,8 @@ export interface App {
   log: Logger;
   /**
    * Resolves once the start-up work that /readyz waits for is done: the server listens before
-   * it has expired what fell due while it was down.
+   * it has expired what fell due while it was down, and a failed catch-up leaves it waiting for
+   * the retry that succeeds.
    */
   caughtUp: Promise<void>;
   /** What graphql-ws holds right now: sockets, operations, accounts counted against the socket limit. */
@@ -95,9 +96,11 @@ export async function createApp({
   await services.bus.connect();
   await services.publisher.start();
   // Not awaited: what fell due while the server was down is expired while it already listens
-  // (many overdue shares must not hold up the start); /readyz says "catching up" until then.
+  // (many overdue shares must not hold up the start); /readyz says "catching up" until a run has
+  // succeeded: one that failed may have left overdue shares live (the loop retries).
   let expiryCaughtUp = false;
-  const caughtUp = services.expiry.start().then(() => {
+  void services.expiry.start();
+  const caughtUp = services.expiry.succeeded.then(() => {
     expiryCaughtUp = true;
   });
   await services.pruner.start();

@@ -16,6 +16,9 @@ export class WakeLoop {
   private again = false;
   private stopped = true;
   private stopListening: () => void = () => {};
+  private succeed: () => void = () => {};
+  /** Resolves after the first run that succeeds: `start`'s own, or the first retry that does. */
+  readonly succeeded = new Promise<void>((resolve) => (this.succeed = resolve));
 
   constructor(
     private readonly name: string,
@@ -25,7 +28,7 @@ export class WakeLoop {
     private readonly maxSleepMs = MAX_SLEEP_MS,
   ) {}
 
-  /** Runs once now (and waits for it), then keeps watching. */
+  /** Runs once now (and waits for it, whether it succeeds or fails), then keeps watching. */
   start(): Promise<void> {
     this.stopped = false;
     this.stopListening = this.clock.onJump?.(() => this.wake()) ?? (() => {});
@@ -64,6 +67,7 @@ export class WakeLoop {
   private async once(): Promise<void> {
     try {
       const next = await this.run();
+      this.succeed();
       const delay = next ? next.getTime() - this.clock.now().getTime() : this.maxSleepMs;
       this.sleep(Math.min(Math.max(delay, 0), this.maxSleepMs));
     } catch (error) {

@@ -1,14 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import { RedisShareEventBus } from '../../src/modules/share/redis-share-event-bus';
 import type { BusMessage } from '../../src/modules/share/share-event-bus';
 import { insertShares } from '../support/bulk-shares';
+import { capturedLogger } from '../support/captured-logger';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../support/test-server';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const silent = pino({ level: 'silent' });
+/** What `publish` never sends: not JSON, not an object, no cursor, a cursor that is not one. */
+const GARBAGE = ['not json', '42', 'null', '{"cursor":1}', '{"cursor":"x","shareId":"s"}'];
 
 async function until(condition: () => boolean, ms = 3_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -73,6 +77,33 @@ describe('share events through Redis', () => {
     }
   });
 
+  it('a malformed notice or a listener that throws is logged and skipped: the bus goes on delivering', async () => {
+    const channel = `devshare:test:${randomUUID()}`;
+    const { logger, lines } = capturedLogger();
+    const bus = new RedisShareEventBus(REDIS_URL, logger, channel);
+    const raw = new Redis(REDIS_URL);
+    try {
+      await bus.connect();
+      const received: BusMessage[] = [];
+      bus.subscribe(() => {
+        throw new Error('a listener with a bug');
+      });
+      bus.subscribe((event) => received.push(event));
+      for (const garbage of GARBAGE) await raw.publish(channel, garbage);
+      const notice = { cursor: '7', shareId: randomUUID() };
+      await raw.publish(channel, JSON.stringify(notice));
+      await until(() => received.length === 1);
+      expect(received).toEqual([notice]);
+      const logged = (msg: string) => lines.filter((line) => line.msg === msg && line.level === 50);
+      expect(logged('malformed share event notice ignored')).toHaveLength(GARBAGE.length);
+      expect(logged('share event listener failed')).toHaveLength(1);
+      expect(bus.isReady()).toBe(true);
+    } finally {
+      raw.disconnect();
+      await bus.close();
+    }
+  });
+
   it('with REDIS_URL, subscriptions get their events through Redis and /readyz reports it', async () => {
     const server = await startTestServer({ config: { redisUrl: REDIS_URL } });
     try {
@@ -108,6 +139,50 @@ describe('share events through Redis', () => {
       await server.close();
     }
   });
+  it('a malformed notice or a throwing listener never takes the server down: it goes on delivering events and answering', async () => {
+    const channel = `devshare:test:${randomUUID()}`;
+    const server = await startTestServer({ config: { redisUrl: REDIS_URL, redisChannel: channel } });
+    const raw = new Redis(REDIS_URL);
+    try {
+      const sharer = await server.signUp('Sharer');
+      await server.gql(
+        `mutation { createEnterprise(input: { name: "E", dataCenter: EU }) { id } }`,
+        {},
+        { token: sharer.token },
+      );
+      // Ahead of the subscription's own listener: what it throws must not keep the notice from it.
+      server.app.services.bus.subscribe(() => {
+        throw new Error('a listener with a bug');
+      });
+      const client = server.wsClient({ authorization: `Bearer ${sharer.token}` });
+      const events: string[] = [];
+      client.subscribe<{ shareStatusChanged: { type: string } }>(
+        { query: `subscription { shareStatusChanged { type } }` },
+        { next: (result) => events.push(result.data!.shareStatusChanged.type), error: () => {}, complete: () => {} },
+      );
+      await until(() => server.app.services.bus.listenerCount() === 2);
+      for (const garbage of GARBAGE) await raw.publish(channel, garbage);
+      const device = await server.gql<{ registerDevice: { id: string } }>(
+        `mutation { registerDevice(input: { serialNumber: "GARBAGE-1", name: "UPS", model: "M", plan: STANDARD }) { id } }`,
+        {},
+        { token: sharer.token },
+      );
+      const shared = await server.gql(
+        `mutation ($id: ID!) { shareDevices(input: { deviceIds: [$id], recipientEmail: "r@example.com", permissions: [MONITOR] }) { share { id } } }`,
+        { id: device.data!.registerDevice.id },
+        { token: sharer.token },
+      );
+      expect(errorCodes(shared)).toEqual([]);
+      await until(() => events.length === 1);
+      expect(events).toEqual(['CREATED']);
+      expect((await server.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+      expect((await fetch(server.url.replace('/graphql', '/readyz'))).status).toBe(200);
+    } finally {
+      raw.disconnect();
+      await server.close();
+    }
+  });
+
   it('while Redis is away /readyz answers 503 and changes still commit; once it is back, subscribers get every event they missed', async () => {
     const port = await freePort();
     let redis = await startRedis(port);

@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { capturedLogger } from '../support/captured-logger';
 import { eventually } from '../support/eventually';
 import { ManualClock } from '../support/manual-clock';
 import { onPostgres } from '../support/test-database';
@@ -169,6 +171,50 @@ describe('share expiry across a restart', () => {
     }
   });
 
+  it('a start-up catch-up that fails leaves the server listening but not ready, until a retry succeeds', async () => {
+    const clock = new ManualClock('2026-11-24T12:00:00Z');
+    const databaseUrl = onPostgres()
+      ? undefined
+      : `sqlite:${join(mkdtempSync(join(tmpdir(), 'devshare-expiry-')), 'devshare.sqlite')}`;
+    const first = await startTestServer({
+      clock,
+      config: { jwtTtlSeconds: 365 * 24 * 3600, ...(databaseUrl && { databaseUrl }) },
+    });
+    const { share } = await world(first);
+    const shareId = await share(new Date(clock.now().getTime() + DAY));
+    await refuseShareUpdates(first.app.db.dataSource, true);
+    await first.app.close();
+    clock.advance(2 * DAY);
+    const sameDatabase = databaseUrl ?? (first.app.db.dataSource.options as { url: string }).url;
+    const { logger, lines } = capturedLogger();
+    const second = await startTestServer({
+      clock,
+      logger,
+      config: { databaseUrl: sameDatabase },
+      waitUntilCaughtUp: false,
+    });
+    try {
+      await eventually(() => (lines.some((line) => line.msg === 'share expiry failed; retrying') ? true : undefined));
+      expect(await readiness(second)).toEqual({
+        status: 503,
+        body: {
+          status: 'unavailable',
+          database: 'up',
+          expiry: 'catching up',
+          ...(process.env.REDIS_URL && { redis: 'up' }),
+        },
+      });
+      expect((await second.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+      expect(await statusOf(second, shareId)).toBe('ACTIVE');
+      await refuseShareUpdates(second.app.db.dataSource, false);
+      await eventually(async () => ((await readiness(second)).status === 200 ? true : undefined), 10_000);
+      expect(await statusOf(second, shareId)).toBe('EXPIRED');
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
   (onPostgres() ? it : it.skip)(
     'the server listens before it has caught up, and reports not ready until it has (PostgreSQL)',
     async () => {
@@ -211,4 +257,23 @@ describe('share expiry across a restart', () => {
 async function readiness(server: TestServer) {
   const response = await fetch(server.url.replace('/graphql', '/readyz'));
   return { status: response.status, body: (await response.json()) as Record<string, string> };
+}
+
+/** Makes the database fail (or no longer fail) every UPDATE of a share, as a fault would. */
+async function refuseShareUpdates(dataSource: DataSource, refuse: boolean): Promise<void> {
+  const postgres = dataSource.options.type === 'postgres';
+  if (!refuse) {
+    await dataSource.query(`DROP TRIGGER refuse_share_updates${postgres ? ' ON share' : ''}`);
+  } else if (postgres) {
+    await dataSource.query(
+      `CREATE FUNCTION refuse_share_updates() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$`,
+    );
+    await dataSource.query(
+      `CREATE TRIGGER refuse_share_updates BEFORE UPDATE ON share FOR EACH ROW EXECUTE FUNCTION refuse_share_updates()`,
+    );
+  } else {
+    await dataSource.query(
+      `CREATE TRIGGER refuse_share_updates BEFORE UPDATE ON share BEGIN SELECT RAISE(ABORT, 'injected fault'); END`,
+    );
+  }
 }

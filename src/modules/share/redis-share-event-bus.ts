@@ -34,8 +34,11 @@ export class RedisShareEventBus implements ShareEventBus {
       if (this.connected) void this.resubscribe();
     });
     this.subscriber.on('message', (_channel: string, message: string) => {
-      const event = JSON.parse(message) as PublishedShareEvent;
-      for (const listener of this.listeners) listener(event);
+      const event = parseNotice(message);
+      // Dropped, not thrown: out of an ioredis handler a throw ends the process. Were it one of
+      // ours, the gap in cursors it leaves makes the subscriptions catch up from the store.
+      if (!event) this.log.error({ notice: message.slice(0, 200) }, 'malformed share event notice ignored');
+      else this.notify(event);
     });
   }
 
@@ -56,7 +59,21 @@ export class RedisShareEventBus implements ShareEventBus {
     }
     this.listening = true;
     this.log.info('redis subscription restored; live subscriptions catch up from the store');
-    for (const listener of this.listeners) listener(EVENTS_MAY_BE_LOST);
+    this.notify(EVENTS_MAY_BE_LOST);
+  }
+
+  /**
+   * Hands `message` to every listener. What a listener throws stops here: thrown out of an
+   * ioredis event handler it would end the process, and the other listeners would miss it.
+   */
+  private notify(message: BusMessage): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(message);
+      } catch (error) {
+        this.log.error({ err: error }, 'share event listener failed');
+      }
+    }
   }
 
   async publish(events: PublishedShareEvent[]): Promise<void> {
@@ -84,4 +101,18 @@ export class RedisShareEventBus implements ShareEventBus {
     this.listeners.clear();
     await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
   }
+}
+
+/** A notice as `publish` sends it, or null for anything else. */
+function parseNotice(message: string): PublishedShareEvent | null {
+  let notice: unknown;
+  try {
+    notice = JSON.parse(message);
+  } catch {
+    return null;
+  }
+  if (typeof notice !== 'object' || notice === null) return null;
+  const { cursor, shareId } = notice as Record<string, unknown>;
+  if (typeof cursor !== 'string' || !/^\d{1,18}$/.test(cursor) || typeof shareId !== 'string') return null;
+  return { cursor, shareId };
 }
