@@ -1,4 +1,6 @@
 import type { Client } from 'graphql-ws';
+import { EVENTS_MAY_BE_LOST } from '../../src/modules/share/share-event-bus';
+import { eventually } from '../support/eventually';
 import { ManualClock } from '../support/manual-clock';
 import { addMember } from '../support/members';
 import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../support/test-server';
@@ -275,7 +277,9 @@ describe('shareStatusChanged', () => {
         { id: shareId },
         { token: sharer.token },
       );
-    for (let i = 0; i < 300; i++) await extend();
+    const STORED = 1 + 300;
+    const DURING = 20;
+    for (let i = 0; i < STORED - 1; i++) await extend();
     // Resume from just before the share's first event (older ones may be past the retention by now).
     const history = await server.gql<{ shareEvents: { edges: { cursor: string }[] } }>(
       `query ($id: ID!) { shareEvents(shareId: $id, first: 1) { edges { cursor } } }`,
@@ -283,14 +287,28 @@ describe('shareStatusChanged', () => {
       { token: sharer.token },
     );
     const after = String(Number(history.data!.shareEvents.edges[0].cursor) - 1);
-    // The replay of 301 stored events takes a while: these 20 commit while it runs, then all is quiet.
+    const published: number[] = [];
+    const unsubscribe = server.app.services.bus.subscribe((message) => {
+      if (message !== EVENTS_MAY_BE_LOST) published.push(Number(message.cursor));
+    });
     const resumed = watch(client(sharer), { shareId, after });
-    for (let i = 0; i < 20; i++) await extend();
-    const events = await resumed.until(1 + 300 + 20, 10_000);
+    // Once the first stored event has arrived the replay has fixed where it ends: what commits
+    // from now on is not in it, and reaches the stream only through the bus.
+    await resumed.until(1);
+    for (let i = 0; i < DURING; i++) await extend();
+    const [{ cursor: last }] = await server.app.db.dataSource.query(`SELECT MAX(cursor) AS cursor FROM share_event`);
+    await eventually(() => (published.includes(Number(last)) ? true : undefined));
+    unsubscribe();
+    // The race itself, not left to timing: every change committed and went out on the bus while
+    // the replay was still sending stored events.
+    expect(resumed.events.length).toBeLessThan(STORED);
+    const events = await resumed.until(STORED + DURING, 10_000);
     await resumed.quiet();
     const cursors = events.map((event) => Number(event.cursor));
+    expect(cursors).toHaveLength(STORED + DURING);
     expect(cursors).toEqual([...cursors].sort((x, y) => x - y));
-    expect(new Set(cursors).size).toBe(321);
+    expect(new Set(cursors).size).toBe(STORED + DURING);
+    expect(cursors.at(-1)).toBe(Number(last));
     resumed.dispose();
   }, 60_000);
 

@@ -15,7 +15,7 @@ import { seeShare } from './share.policy';
 
 const REPLAY_BATCH = 500;
 /** Bus messages a slow subscriber may fall behind by; past that it drops them and catches up from the store. */
-const DEFAULT_LIVE_BUFFER = 10_000;
+export const DEFAULT_LIVE_BUFFER = 10_000;
 
 export interface ShareEventFilter {
   shareId?: string | null;
@@ -195,7 +195,7 @@ function watchable(query: SelectQueryBuilder<ShareEvent>, actor: Actor): SelectQ
  * stream takes it. A subscriber more than `capacity` messages behind drops them for one
  * EVENTS_MAY_BE_LOST, which makes it catch up from the store instead, losing nothing.
  */
-class LiveQueue {
+export class LiveQueue {
   private readonly queue: BusMessage[] = [];
   private waiting: ((message: BusMessage | null) => void) | null = null;
   private unsubscribe: (() => void) | null;
