@@ -3,7 +3,11 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
+  defaultFieldResolver,
+  getNullableType,
   GraphQLError,
+  isLeafType,
+  isObjectType,
   Kind,
   NoSchemaIntrospectionCustomRule,
   parse,
@@ -109,9 +113,34 @@ const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) =>
   typeof args.first === 'number' ? 1 + Math.min(Math.max(0, args.first), MAX_PAGE_SIZE) * childComplexity : undefined;
 
 /**
+ * The time limit (GRAPHQL_TIMEOUT_MS) holds wherever execution goes, not only when a DataLoader
+ * batch starts: every root field, and every field that returns an object or a list, first
+ * checks its operation's deadline (RequestContext.checkTime). So no service call starts past it,
+ * and neither does the resolution of the next object, however its data was loaded or computed.
+ * Leaves are left out: they are most of an answer's fields, and each is at most one object's
+ * worth of work past the last check. One comparison with performance.now() per checked field,
+ * on the schema both transports execute.
+ */
+function checkTimeBeforeDescending(schema: GraphQLSchema): void {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!roots.has(type) && isLeafType(getNullableType(field.type))) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context: RequestContext, info) => {
+        context.checkTime();
+        return resolve(source, args, context, info);
+      };
+    }
+  }
+}
+
+/**
  * The one set of operation limits of the server. HTTP applies it through Apollo (parse options,
  * validation rules, the plugin); graphql-ws through `parse`, `validate` and `checkCost` in its
- * `onSubscribe` hook, so that neither transport is a way around the other's rules.
+ * `onSubscribe` hook, so that neither transport is a way around the other's rules. The time
+ * limit is checked by the schema's own resolvers, which the guard wraps once for both.
  */
 export class OperationGuard {
   /** Rules added to graphql's specified ones: depth, aliases, directives, no U+0000, and no introspection unless allowed. */
@@ -123,6 +152,7 @@ export class OperationGuard {
     private readonly schema: GraphQLSchema,
     readonly limits: OperationLimits,
   ) {
+    checkTimeBeforeDescending(schema);
     this.validationRules = [
       armorRule(maxDepthRule, 'depth', limits.maxDepth, { flattenFragments: false, ignoreIntrospection: true }),
       armorRule(maxAliasesRule, 'aliases', limits.maxAliases),

@@ -1,11 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, Kind, parse, print, type DocumentNode } from 'graphql';
+import type { Logger as QueryLogger } from 'typeorm';
 import WebSocket from 'ws';
 import { DASHBOARD_QUERIES } from '../../bench/parts/graph.bench';
 import { operationLimitsFrom, type OperationLimits } from '../../src/config';
+import { DevicePlan } from '../../src/modules/device/device-plan';
+import { DataCenter } from '../../src/modules/enterprise/data-center';
 import { OperationGuard } from '../../src/server/operation-limits';
-import { errorCodes, startTestServer, wsExecute, type Session, type TestServer } from '../support/test-server';
+import {
+  errorCodes,
+  startTestServer,
+  TEST_PASSWORD,
+  wsExecute,
+  type Session,
+  type TestServer,
+} from '../support/test-server';
 
 const ROOT = join(__dirname, '..', '..');
 const DEFAULTS = operationLimitsFrom({}, 'production');
@@ -205,21 +216,30 @@ describe('operation limits: time and answer size', () => {
   const servers: TestServer[] = [];
   afterAll(() => Promise.all(servers.map((server) => server.close())));
 
-  async function serverWith(limits: Partial<OperationLimits>) {
-    const server = await startTestServer({ config: { operationLimits: { ...DEFAULTS, ...limits } } });
+  /**
+   * A server with these limits, and an owner with six devices. They are made through the
+   * services, as the server's own work is (no time limit applies to it): over the API, a limit
+   * of 0 ms would refuse every mutation too.
+   */
+  async function serverWith(limits: Partial<OperationLimits>, queryLogger?: QueryLogger) {
+    const server = await startTestServer({ queryLogger, config: { operationLimits: { ...DEFAULTS, ...limits } } });
     servers.push(server);
-    const owner = await server.signUp('Owner');
-    await server.gql(
-      `mutation { createEnterprise(input: { name: "Timed", dataCenter: EU }) { id } }`,
-      {},
-      { token: owner.token },
-    );
+    const { services } = server.app;
+    const ctx = await services.contexts.create({ requestId: 'setup', clientAddress: 'internal' });
+    const owner = await services.accounts.signUp(ctx, {
+      email: `timed-${randomUUID()}@example.com`,
+      name: 'Owner',
+      password: TEST_PASSWORD,
+    });
+    await services.enterprises.create(ctx, { name: 'Timed', dataCenter: DataCenter.EU });
     for (const serial of ['T-1', 'T-2', 'T-3', 'T-4', 'T-5', 'T-6']) {
-      await server.gql(
-        `mutation ($serial: String!) { registerDevice(input: { serialNumber: $serial, name: "Meter", model: "M", plan: STANDARD }) { id } }`,
-        { serial },
-        { token: owner.token },
-      );
+      await services.devices.register(ctx, {
+        serialNumber: serial,
+        name: 'Meter',
+        model: 'M',
+        plan: DevicePlan.STANDARD,
+        isDemo: false,
+      });
     }
     return { server, owner };
   }
@@ -237,6 +257,61 @@ describe('operation limits: time and answer size', () => {
         }),
       );
       expect(new Set(errorCodes(result))).toEqual(new Set(['QUERY_TIMEOUT']));
+    }
+  });
+
+  it('a root list query served by a service (devices, sharedByMe) answers QUERY_TIMEOUT past GRAPHQL_TIMEOUT_MS, on both transports', async () => {
+    const { server, owner } = await serverWith({ timeoutMs: 0 });
+    const client = server.wsClient({ authorization: `Bearer ${owner.token}` });
+    for (const [root, query] of [
+      ['devices', `{ devices { edges { node { id name } } } }`],
+      ['sharedByMe', `{ sharedByMe { edges { node { id status } } } }`],
+    ]) {
+      const http = await server.gql(query, {}, { token: owner.token });
+      const ws = await wsExecute(client, query);
+      for (const result of [http, ws]) {
+        expect(result.data ?? null).toBeNull();
+        expect(result.errors).toEqual([
+          expect.objectContaining({ path: [root], extensions: { code: 'QUERY_TIMEOUT', timeLimitMs: 0 } }),
+        ]);
+      }
+    }
+  });
+
+  it('time spent inside a service counts: a root list whose statement runs past GRAPHQL_TIMEOUT_MS resolves none of its items, on both transports', async () => {
+    // Device lists take 400 ms of CPU (a slow statement, or heavy work): the limit of 300 ms
+    // passes while the service runs, after the root field started and before any item resolves.
+    let slowDeviceLists = false;
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const quiet = () => {};
+    const queryLogger: QueryLogger = {
+      logQuery: (query) => {
+        if (slowDeviceLists && /FROM "device" "device"/.test(query)) busy(400);
+      },
+      logQueryError: quiet,
+      logQuerySlow: quiet,
+      logSchemaBuild: quiet,
+      logMigration: quiet,
+      log: quiet,
+    };
+    const { server, owner } = await serverWith({ timeoutMs: 300 }, queryLogger);
+    const client = server.wsClient({ authorization: `Bearer ${owner.token}` });
+    const query = `{ devices { edges { node { id serialNumber } } } }`;
+    expect(JSON.stringify((await server.gql(query, {}, { token: owner.token })).data)).toContain('T-1');
+    slowDeviceLists = true;
+    const http = await server.gql(query, {}, { token: owner.token });
+    const ws = await wsExecute(client, query);
+    for (const result of [http, ws]) {
+      expect(JSON.stringify(result.data ?? null)).not.toContain('T-1');
+      expect(result.errors).toEqual([
+        expect.objectContaining({
+          path: ['devices', 'edges'],
+          extensions: { code: 'QUERY_TIMEOUT', timeLimitMs: 300 },
+        }),
+      ]);
     }
   });
 
