@@ -20,6 +20,7 @@ export interface Config {
   accountLimits: AccountLimits;
   /** Base of the links devshare hands out (share links). */
   publicUrl: string;
+  /** The demo world on the first start of an empty database; off by default in production, where its password is known to all. */
   demoData: boolean;
   logLevel: string;
   /** Connections per PostgreSQL pool; ignored on SQLite. */
@@ -255,7 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
     passwordHashLog2Cost: passwordHashLog2Cost(env, nodeEnv),
     accountLimits: accountLimits(env),
     publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`),
-    demoData: boolean(env, 'DEMO_DATA', true),
+    demoData: boolean(env, 'DEMO_DATA', nodeEnv !== 'production'),
     logLevel,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 2, 500),
     shareMaxRecipients: integer(env, 'SHARE_MAX_RECIPIENTS', 5, 1, 1000),

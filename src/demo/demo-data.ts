@@ -102,10 +102,12 @@ export async function seedDemoData(db: Database, services: DemoServices, log: Lo
     description: 'Demo: Globex services the server room',
   });
 
-  // A confirmation code is a secret: production logs never hold one, so there Alice asks for a fresh one.
+  // Production logs hold no password and no confirmation code: there the password is the README's,
+  // and Alice asks for a fresh code.
   const production = nodeEnv === 'production';
   log.info(
-    `Demo data loaded. Log in with any of: ${ACCOUNTS.map((a) => a.email).join(', ')} (password "${DEMO_PASSWORD}"). ` +
+    `Demo data loaded. Log in with any of: ${ACCOUNTS.map((a) => a.email).join(', ')} ` +
+      `(password ${production ? 'as in the README' : `"${DEMO_PASSWORD}"`}). ` +
       `Alice has shared two devices with Gina: accept as Gina with acceptShare(input: { shareId: "${invitation.share.id}", ` +
       `code: "${production ? '<code>' : invitation.confirmationCode}", newEnterprise: { name: "Globex EU" } })` +
       (production

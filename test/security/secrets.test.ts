@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { OutboxWithoutInvitationSecrets1796101829544 as PostgresMigration } from '../../src/database/migrations/postgres/1796101829544-OutboxWithoutInvitationSecrets';
 import { OutboxWithoutInvitationSecrets1796101829544 as SqliteMigration } from '../../src/database/migrations/sqlite/1796101829544-OutboxWithoutInvitationSecrets';
+import { DEMO_PASSWORD } from '../../src/demo/demo-data';
 import { enqueueMail } from '../../src/modules/mail/mail-outbox';
 import { ShareInvitations } from '../../src/modules/share/share-invitation';
 import { capturedLogger } from '../support/captured-logger';
@@ -149,12 +150,13 @@ describe('secrets: link tokens and confirmation codes are never stored or logged
       return { server, lines, loaded: String(loaded.msg), secrets, shareId: share.id as string };
     }
 
-    it('in production, the start-up log holds no confirmation code or link token', async () => {
+    it('in production, the start-up log holds no confirmation code, link token or demo password', async () => {
       const { server, lines, loaded, secrets, shareId } = await demoStart('production');
       try {
         expect(loaded).toContain(`resendShareInvitation(shareId: "${shareId}")`);
         await everyMessageSent(server);
         expect(secrets.foundIn(JSON.stringify(lines))).toBe(false);
+        expect(JSON.stringify(lines)).not.toContain(DEMO_PASSWORD);
       } finally {
         await server.close();
       }
@@ -164,6 +166,7 @@ describe('secrets: link tokens and confirmation codes are never stored or logged
       const { server, loaded, secrets, shareId } = await demoStart('development');
       try {
         expect(loaded).toContain(`shareId: "${shareId}", code: "${secrets.code}"`);
+        expect(loaded).toContain(`password "${DEMO_PASSWORD}"`);
         const gina = await server.gql<{ logIn: { token: string } }>(
           `mutation { logIn(email: "gina@globex.example", password: "devshare-demo") { token } }`,
         );

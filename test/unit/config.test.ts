@@ -102,6 +102,13 @@ describe('configuration', () => {
     );
   });
 
+  it('DEMO_DATA defaults to false when NODE_ENV=production (its accounts share a published password); DEMO_DATA=true still loads it', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, SMTP_URL: 'smtp://mail:25', DATA_DIR: dataDir() };
+    expect(loadConfig(production).demoData).toBe(false);
+    expect(loadConfig({ ...production, DEMO_DATA: 'true' }).demoData).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir() }).demoData).toBe(true);
+  });
+
   it('operation limits: documented defaults, introspection off in production, every GRAPHQL_* variable read', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, SMTP_URL: 'smtp://mail:25', DATA_DIR: dataDir() };
     expect(loadConfig(production).operationLimits).toEqual({
