@@ -1,6 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { getOperationAST, GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  locatedError,
+  subscribe,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type Context } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -99,8 +106,8 @@ export function attachGraphqlWs(httpServer: Server, schema: GraphQLSchema, optio
     else socketsPerAccount.delete(accountId);
   };
 
-  const paramsOf = (ctx: Context<ConnectionParams, SocketExtra>): ContextParams => ({
-    requestId: randomUUID(),
+  const paramsOf = (ctx: Context<ConnectionParams, SocketExtra>, requestId: string): ContextParams => ({
+    requestId,
     clientAddress: clientAddressOf(ctx.extra.request),
     authorization: asString(ctx.connectionParams?.authorization),
     enterpriseId: asString(ctx.connectionParams?.['x-enterprise-id']) ?? asString(ctx.connectionParams?.enterpriseId),
@@ -124,6 +131,16 @@ export function attachGraphqlWs(httpServer: Server, schema: GraphQLSchema, optio
 
   const server = makeServer<ConnectionParams, SocketExtra>({
     schema,
+    // graphql-js throws, rather than answers, what goes wrong outside any field (a subscription
+    // resolver that returns no stream): answered, onNext logs it with the request id and the
+    // formatter masks it, where thrown it would close the socket with its other operations.
+    subscribe: async (args) => {
+      try {
+        return await subscribe(args);
+      } catch (error) {
+        return { errors: [locatedError(error, undefined)] };
+      }
+    },
     connectionInitWaitTimeout: 3_000,
     onConnect: async (ctx) => {
       const { socket, request } = ctx.extra;
@@ -159,7 +176,14 @@ export function attachGraphqlWs(httpServer: Server, schema: GraphQLSchema, optio
     },
     onSubscribe: async (ctx, id, payload) => {
       const started = performance.now();
-      const operation: RunningOperation = { started, operationName: payload.operationName ?? null, log, errors: 0 };
+      const requestId = randomUUID();
+      // The operation's logger from the start: a failure before its RequestContext exists still carries its request id.
+      const operation: RunningOperation = {
+        started,
+        operationName: payload.operationName ?? null,
+        log: log.child({ requestId }),
+        errors: 0,
+      };
       ctx.extra.operations.set(id, operation);
       // graphql-ws has already entered this operation in ctx.subscriptions.
       if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
@@ -171,8 +195,7 @@ export function attachGraphqlWs(httpServer: Server, schema: GraphQLSchema, optio
       }
       let contextValue: RequestContext;
       try {
-        contextValue = await contexts.create(paramsOf(ctx));
-        operation.log = contextValue.log;
+        contextValue = await contexts.create(paramsOf(ctx, requestId));
         await gate.admit(contextValue);
         const document = guard.parse(payload.query);
         const errors = guard.validate(document);
@@ -189,7 +212,9 @@ export function attachGraphqlWs(httpServer: Server, schema: GraphQLSchema, optio
       } catch (error) {
         if (isDatabaseUnavailable(error)) return [serviceUnavailable()];
         if (error instanceof GraphQLError) return [error];
-        throw error;
+        // Thrown, it would close the socket with its other operations. Answered, onError logs it
+        // with the request id and the formatter masks it (INTERNAL_SERVER_ERROR).
+        return [locatedError(error, undefined)];
       }
     },
     onNext: (ctx, id, _payload, args, result) => {

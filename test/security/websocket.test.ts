@@ -318,4 +318,76 @@ describe('graphql-ws: strangers and logging', () => {
       await server.close();
     }
   });
+  it('an unexpected error while an operation starts is logged with its request id and answers that operation INTERNAL_SERVER_ERROR, without closing the socket', async () => {
+    const { logger, lines } = capturedLogger();
+    const server = await startTestServer({ logger });
+    try {
+      const session = await server.signUp();
+      const client = server.wsClient({ authorization: `Bearer ${session.token}` });
+      let closes = 0;
+      client.on('closed', () => closes++);
+      const me = { data: { me: { id: session.account.id } } };
+      expect(await wsExecute(client, '{ me { id } }')).toEqual(me);
+      // A database fault in onSubscribe: every operation reads the caller's memberships first.
+      await server.app.db.dataSource.query('ALTER TABLE "membership" RENAME TO "membership_away"');
+      const failed = await wsExecute(client, '{ me { id } }').catch((errors: unknown) => ({ errors }));
+      await server.app.db.dataSource.query('ALTER TABLE "membership_away" RENAME TO "membership"');
+      expect(failed).toEqual({
+        errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      });
+      await until(() => lines.some((line) => line.msg === 'graphql request' && line.errors === 1));
+      const operationLine = lines.find((line) => line.msg === 'graphql request' && line.errors === 1)!;
+      const logged = lines.filter((line) => line.level === 50);
+      expect(logged).toEqual([
+        expect.objectContaining({ msg: 'unexpected error', requestId: operationLine.requestId }),
+      ]);
+      expect(JSON.stringify(logged)).toMatch(/membership/);
+      expect(operationLine).toMatchObject({ transport: 'graphql-ws', requestId: expect.any(String) });
+      // The same socket goes on serving.
+      expect(await wsExecute(client, '{ me { id } }')).toEqual(me);
+      expect(closes).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+  it.each([
+    [
+      'fails while it runs',
+      () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('stream broke')) }) }),
+    ],
+    ['is not a stream at all', () => 'stream broke' as never],
+  ])(
+    'a subscription whose stream %s answers INTERNAL_SERVER_ERROR, logged with its request id, without closing the socket',
+    async (_name, brokenStream) => {
+      const { logger, lines } = capturedLogger();
+      const server = await startTestServer({ logger });
+      try {
+        const session = await server.signUp();
+        const client = server.wsClient({ authorization: `Bearer ${session.token}` });
+        let closes = 0;
+        client.on('closed', () => closes++);
+        jest.spyOn(server.app.services.events, 'stream').mockImplementationOnce(brokenStream);
+        const failed = await wsExecute(client, SUBSCRIBE).catch((errors: unknown) => ({ errors }));
+        expect(failed).toEqual({
+          errors: [
+            expect.objectContaining({
+              message: 'Internal server error',
+              extensions: { code: 'INTERNAL_SERVER_ERROR' },
+            }),
+          ],
+        });
+        await until(() => lines.some((line) => line.msg === 'graphql request' && line.errors === 1));
+        const operationLine = lines.find((line) => line.msg === 'graphql request' && line.errors === 1)!;
+        const logged = lines.filter((line) => line.level === 50);
+        expect(logged).toEqual([
+          expect.objectContaining({ msg: 'unexpected error', requestId: operationLine.requestId }),
+        ]);
+        expect(JSON.stringify(logged)).toMatch(/stream broke/);
+        expect(await wsExecute(client, '{ me { id } }')).toEqual({ data: { me: { id: session.account.id } } });
+        expect(closes).toBe(0);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 });
