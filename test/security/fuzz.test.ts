@@ -16,19 +16,30 @@ import {
   type GraphQLObjectType,
 } from 'graphql';
 import { xoroshiro128plus, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
+import type { Client } from 'graphql-ws';
 import { addMember } from '../support/members';
-import { startTestServer, type GraphQLResponse, type Session, type TestServer } from '../support/test-server';
+import {
+  startTestServer,
+  wsExecute,
+  type GraphQLResponse,
+  type Session,
+  type TestServer,
+} from '../support/test-server';
 
 /**
  * A schema-aware fuzz test: thousands of generated operations, well-formed and broken, sent as a
- * stranger, a VIEWER of the owning enterprise and the recipient of a share. Whatever they send,
- * the server never answers 500 or INTERNAL_SERVER_ERROR, never shows a persona a value the
- * permission matrix (SPEC §4) keeps from it, and keeps answering `{ __typename }` quickly.
+ * stranger, a VIEWER of the owning enterprise, the recipient of a share (each over HTTP and, a
+ * third of the time, over its graphql-ws socket) and an anonymous HTTP caller. Whatever they
+ * send, the server never answers 500 or INTERNAL_SERVER_ERROR, never drops a socket, never shows
+ * a persona a value the permission matrix (SPEC §4) keeps from it, and keeps answering
+ * `{ __typename }` quickly.
  */
 const OPERATIONS = 10_000;
 const IN_FLIGHT = 4;
 const PROBE_EVERY = 100;
 const PROBE_LIMIT_MS = 100;
+/** Every third operation of a logged-in persona goes over its graphql-ws socket. */
+const OVER_WEBSOCKET_EVERY = 3;
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 const schema = buildSchema(readFileSync(join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
@@ -153,13 +164,24 @@ function broken(source: string, random: Random): { query: unknown; variables?: u
 
 interface Persona {
   name: string;
-  session: Session;
-  enterpriseId: string;
+  /** Null for the anonymous caller, who has no socket either (graphql-ws needs a login). */
+  session: Session | null;
+  enterpriseId: string | null;
+  socket: Client | null;
   /** Values the permission matrix keeps from this persona. */
   forbidden: string[];
 }
 
-describe('fuzzing the API as a stranger, a VIEWER and a recipient', () => {
+/** What graphql-ws carries as a `subscribe` payload (its client refuses to send anything else); other bodies go over HTTP. */
+const sendableOverWebSocket = (body: {
+  query: unknown;
+  variables?: unknown;
+}): body is { query: string; variables?: Record<string, unknown> } =>
+  typeof body.query === 'string' &&
+  (body.variables === undefined ||
+    (typeof body.variables === 'object' && body.variables !== null && !Array.isArray(body.variables)));
+
+describe('fuzzing the API as a stranger, a VIEWER, a recipient and an anonymous caller, over HTTP and graphql-ws', () => {
   let server: TestServer;
   const personas: Persona[] = [];
   const pools: Pools = { ids: [], emails: [], strings: [] };
@@ -229,27 +251,39 @@ describe('fuzzing the API as a stranger, a VIEWER and a recipient', () => {
 
     const config = `FZCONFIG${tag}`;
     const description = `FZDESC${tag}`;
+    const socket = (session: Session, enterpriseId: string) =>
+      server.wsClient({ authorization: `Bearer ${session.token}`, 'x-enterprise-id': enterpriseId });
+    const keptFromStrangers = [
+      `FZSHARED${tag}`,
+      `FZUNSHARED${tag}`,
+      config,
+      description,
+      owner.account.email,
+      recipient.account.email,
+    ];
     personas.push(
       {
         name: 'stranger',
         session: stranger,
         enterpriseId: strangerEnterprise,
-        forbidden: [
-          `FZSHARED${tag}`,
-          `FZUNSHARED${tag}`,
-          config,
-          description,
-          owner.account.email,
-          recipient.account.email,
-        ],
+        socket: socket(stranger, strangerEnterprise),
+        forbidden: keptFromStrangers,
       },
       {
         name: 'VIEWER',
         session: viewer,
         enterpriseId: ownerEnterprise,
+        socket: socket(viewer, ownerEnterprise),
         forbidden: [config, description, recipient.account.email],
       },
-      { name: 'recipient', session: recipient, enterpriseId: receiving, forbidden: [`FZUNSHARED${tag}`, config] },
+      {
+        name: 'recipient',
+        session: recipient,
+        enterpriseId: receiving,
+        socket: socket(recipient, receiving),
+        forbidden: [`FZUNSHARED${tag}`, config],
+      },
+      { name: 'anonymous', session: null, enterpriseId: null, socket: null, forbidden: keptFromStrangers },
     );
     pools.ids = [
       shared,
@@ -283,18 +317,22 @@ describe('fuzzing the API as a stranger, a VIEWER and a recipient', () => {
   }, 60_000);
   afterAll(() => server.close());
 
-  it(`${OPERATIONS} generated operations: never a 500, never a forbidden value, { __typename } always answered within ${PROBE_LIMIT_MS} ms`, async () => {
+  it(`${OPERATIONS} generated operations: never a 500 or a dropped socket, never a forbidden value, { __typename } always answered within ${PROBE_LIMIT_MS} ms`, async () => {
     const random = new Random(SEED);
     const failures: string[] = [];
     const slowProbes: number[] = [];
-    const stats = { sent: 0, malformed: 0, answered: 0, refused: 0 };
+    const stats = { sent: 0, overWebSocket: 0, malformed: 0, anonymous: 0, answered: 0, refused: 0 };
+    let finished = false;
+    for (const persona of personas) {
+      persona.socket?.on('closed', (event) => {
+        if (!finished) failures.push(`${persona.name}'s socket closed (${(event as { code?: number }).code})`);
+      });
+    }
 
     async function send(persona: Persona, body: { query: unknown; variables?: unknown }) {
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        authorization: `Bearer ${persona.session.token}`,
-        'x-enterprise-id': persona.enterpriseId,
-      };
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (persona.session) headers.authorization = `Bearer ${persona.session.token}`;
+      if (persona.enterpriseId) headers['x-enterprise-id'] = persona.enterpriseId;
       const response = await fetch(server.url, { method: 'POST', headers, body: JSON.stringify(body) });
       const text = await response.text();
       const where = `${persona.name} (seed ${SEED}) sent ${JSON.stringify(body).slice(0, 400)}`;
@@ -305,6 +343,36 @@ describe('fuzzing the API as a stranger, a VIEWER and a recipient', () => {
       } catch {
         failures.push(`not JSON for ${where}: ${text.slice(0, 300)}`);
       }
+      judge(persona, where, text, parsed);
+    }
+
+    /** The same operation as one graphql-ws `subscribe`: its one result, or the errors that end it. */
+    async function sendOverWebSocket(
+      persona: Persona,
+      socket: Client,
+      body: { query: string; variables?: Record<string, unknown> },
+    ) {
+      const where = `${persona.name} (seed ${SEED}) sent over graphql-ws ${JSON.stringify(body).slice(0, 400)}`;
+      let result: Omit<GraphQLResponse, 'status' | 'headers'>;
+      try {
+        result = (await wsExecute(socket, body.query, body.variables)) as typeof result;
+      } catch (ended) {
+        if (!Array.isArray(ended)) {
+          failures.push(`graphql-ws failed for ${where}: code ${(ended as { code?: number }).code} ${String(ended)}`);
+          return;
+        }
+        result = { errors: ended };
+      }
+      judge(persona, where, JSON.stringify(result), result);
+    }
+
+    /** The checks every answer passes, whichever way it came. */
+    function judge(
+      persona: Persona,
+      where: string,
+      text: string,
+      parsed: Omit<GraphQLResponse, 'status' | 'headers'> | undefined,
+    ) {
       if (parsed?.errors?.some((error) => error.extensions?.code === 'INTERNAL_SERVER_ERROR')) {
         failures.push(`INTERNAL_SERVER_ERROR for ${where}: ${text.slice(0, 300)}`);
       }
@@ -312,7 +380,8 @@ describe('fuzzing the API as a stranger, a VIEWER and a recipient', () => {
         if (text.toLowerCase().includes(value.toLowerCase()))
           failures.push(`${persona.name} saw "${value}" for ${where}`);
       }
-      if (parsed?.data && Object.values(parsed.data).some((value) => value !== null)) stats.answered++;
+      if (!persona.session) stats.anonymous++;
+      else if (parsed?.data && Object.values(parsed.data).some((value) => value !== null)) stats.answered++;
       else stats.refused++;
     }
 
@@ -349,16 +418,27 @@ describe('fuzzing the API as a stranger, a VIEWER and a recipient', () => {
         const malformed = random.chance(0.3);
         if (malformed) stats.malformed++;
         stats.sent++;
-        await send(persona, malformed ? broken(source, random) : { query: source });
+        const body = malformed ? broken(source, random) : { query: source };
+        if (persona.socket && index % OVER_WEBSOCKET_EVERY === 0 && sendableOverWebSocket(body)) {
+          stats.overWebSocket++;
+          await sendOverWebSocket(persona, persona.socket, body);
+        } else {
+          await send(persona, body);
+        }
       }
     }
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     await probe();
+    finished = true;
 
     expect(stats.sent).toBe(OPERATIONS);
-    // Enough of them got data to mean something, and enough were refused to have tried the edges.
-    expect(stats.answered).toBeGreaterThan(OPERATIONS / 5);
-    expect(stats.refused).toBeGreaterThan(OPERATIONS / 10);
+    // About a quarter: a third of the three logged-in personas' operations, less those graphql-ws cannot carry.
+    expect(stats.overWebSocket).toBeGreaterThan(OPERATIONS / 5);
+    // Enough of the logged-in personas' operations got data to mean something, and enough were
+    // refused to have tried the edges (the anonymous caller's are nearly all refused).
+    const loggedIn = OPERATIONS - stats.anonymous;
+    expect(stats.answered).toBeGreaterThan(loggedIn / 5);
+    expect(stats.refused).toBeGreaterThan(loggedIn / 10);
     expect(failures.slice(0, 20)).toEqual([]);
     expect(slowProbes).toEqual([]);
   }, 600_000);
