@@ -35,7 +35,7 @@ import { shareMailRenderers } from './modules/share/share-mails';
 import { ShareDeviceResolver } from './modules/share/share-device.resolver';
 import { ShareQueryService } from './modules/share/share-query.service';
 import { ShareResolver } from './modules/share/share.resolver';
-import { ACCEPT_ATTEMPTS_PER_ACCOUNT, ShareService } from './modules/share/share.service';
+import { ShareService } from './modules/share/share.service';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -69,7 +69,11 @@ export function createServices(
       maxRecipients: config.shareMaxRecipients,
       expiryWarningMs: config.shareExpiryWarningHours * 3600 * 1000,
     },
-    rateLimits.limiter('share-accept-attempts', ACCEPT_ATTEMPTS_PER_ACCOUNT, 'failed attempts to accept a share'),
+    rateLimits.limiter(
+      'share-accept-attempts',
+      { points: config.accountLimits.acceptShareFailuresPerAccount, durationSeconds: 15 * 60 },
+      'failed attempts to accept a share',
+    ),
   );
   const bus = config.redisUrl
     ? new RedisShareEventBus(config.redisUrl, log, config.redisChannel)

@@ -202,6 +202,8 @@ export interface AccountLimits {
   loginFailuresPerAddress: number;
   /** Accounts one address may create per hour. */
   signUpsPerAddress: number;
+  /** Failed acceptShare attempts per account per 15 minutes, whatever shares they target. */
+  acceptShareFailuresPerAccount: number;
 }
 
 /** OWASP's scrypt cost, N = 2^17 (128 MiB per hash at r = 8). */
@@ -218,6 +220,7 @@ function accountLimits(env: Env): AccountLimits {
     loginFailuresBeforeDelay: integer(env, 'LOGIN_FAILURES_BEFORE_DELAY', 5, 1, 1_000_000),
     loginFailuresPerAddress: integer(env, 'LOGIN_FAILURES_PER_ADDRESS', 20, 1, 1_000_000),
     signUpsPerAddress: integer(env, 'SIGNUPS_PER_ADDRESS', 10, 1, 1_000_000),
+    acceptShareFailuresPerAccount: integer(env, 'ACCEPT_SHARE_FAILURES_PER_ACCOUNT', 30, 1, 1_000_000),
   };
 }
 

@@ -1,7 +1,13 @@
 import { addressBucket } from '../../src/common/rate-limits';
 import type { AccountLimits } from '../../src/config';
 import { gqlFrom } from '../support/from-address';
-import { errorCodes, startTestServer, TEST_PASSWORD, type GraphQLResponse } from '../support/test-server';
+import {
+  errorCodes,
+  startTestServer,
+  TEST_ACCOUNT_LIMITS,
+  TEST_PASSWORD,
+  type GraphQLResponse,
+} from '../support/test-server';
 
 /*
  * Issue 11: "10 wrong passwords for someone else's e-mail lock the owner out for 15 minutes, even
@@ -19,12 +25,7 @@ const pause = (seconds: number) => new Promise((resolve) => setTimeout(resolve, 
 async function serverWith(accountLimits: Partial<AccountLimits>) {
   const server = await startTestServer({
     config: {
-      accountLimits: {
-        loginFailuresBeforeDelay: 1_000,
-        loginFailuresPerAddress: 100_000,
-        signUpsPerAddress: 100_000,
-        ...accountLimits,
-      },
+      accountLimits: { ...TEST_ACCOUNT_LIMITS, ...accountLimits },
     },
   });
   return server;

@@ -6,7 +6,7 @@ import type { Logger as QueryLogger } from 'typeorm';
 import WebSocket from 'ws';
 import { createApp, type App } from '../../src/app';
 import type { Clock } from '../../src/common/clock';
-import { operationLimitsFrom, type Config } from '../../src/config';
+import { operationLimitsFrom, type AccountLimits, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { Account } from '../../src/modules/account/account.entity';
 import { createTestDatabase } from './test-database';
@@ -49,6 +49,18 @@ export interface TestServer {
 
 export const TEST_PASSWORD = 'correct horse battery';
 
+/**
+ * Every test request comes from 127.0.0.1, so the per-address budgets are out of the way;
+ * test/security/login-throttle.test.ts sets low ones itself. Failed acceptShare attempts keep
+ * the production budget.
+ */
+export const TEST_ACCOUNT_LIMITS: AccountLimits = {
+  loginFailuresBeforeDelay: 1_000,
+  loginFailuresPerAddress: 100_000,
+  signUpsPerAddress: 100_000,
+  acceptShareFailuresPerAccount: 30,
+};
+
 let accounts = 0;
 
 /** Starts the real app on an ephemeral port with a fresh database. */
@@ -80,8 +92,7 @@ export async function startTestServer(
     jwtTtlSeconds: 3600,
     // The lowest scrypt cost: one hash per sign-up and logIn stays a millisecond or two.
     passwordHashLog2Cost: 10,
-    // Every test request comes from 127.0.0.1: test/security/login-throttle.test.ts sets low budgets itself.
-    accountLimits: { loginFailuresBeforeDelay: 1_000, loginFailuresPerAddress: 100_000, signUpsPerAddress: 100_000 },
+    accountLimits: TEST_ACCOUNT_LIMITS,
     publicUrl: 'http://devshare.test',
     demoData: false,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -3,7 +3,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { AccessRule } from '../../common/access';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../common/errors';
 import { isId, newId } from '../../common/ids';
-import type { Limiter, RateLimit } from '../../common/rate-limits';
+import type { Limiter } from '../../common/rate-limits';
 import { Role } from '../../common/roles';
 import type { RequestContext } from '../../context/request-context';
 import { rawInstant } from '../../database/columns';
@@ -46,11 +46,6 @@ import type { AcceptShareInput, ExtendShareInput, ShareDevicesInput } from './sh
 import type { ShareCheck, ShareInvitation } from './share.outputs';
 
 const MAX_CODE_FAILURES = 5;
-/**
- * Failed acceptShare attempts one account may make, whatever shares they target: on top of the
- * five codes per share, it keeps an account from guessing across many shares at once.
- */
-export const ACCEPT_ATTEMPTS_PER_ACCOUNT: RateLimit = { points: 30, durationSeconds: 15 * 60 };
 const DAY_MS = 24 * 3600 * 1000;
 const LIVE_DEVICE_STATUSES = [SharedDeviceStatus.PENDING, SharedDeviceStatus.ACTIVE];
 
@@ -81,7 +76,11 @@ export class ShareService {
     private readonly enterprises: EnterpriseService,
     private readonly invitations: ShareInvitations,
     private readonly settings: ShareSettings,
-    /** Failed acceptShare attempts per account (ACCEPT_ATTEMPTS_PER_ACCOUNT). */
+    /**
+     * Failed acceptShare attempts per account (ACCEPT_SHARE_FAILURES_PER_ACCOUNT), whatever shares
+     * they target: on top of the five codes per share, it keeps an account from guessing across
+     * many shares at once.
+     */
     private readonly acceptAttempts: Limiter,
   ) {}
 
