@@ -12,7 +12,7 @@ export interface Actor {
   roles: ReadonlyMap<string, Role>;
   /**
    * The enterprise the account acts in: the one the request names (`x-enterprise-id`), or its only
-   * one; null when it names none among several (or has none).
+   * one; null when it names none among several (or has none), or names one it is not a member of.
    */
   actingEnterpriseId: string | null;
 }

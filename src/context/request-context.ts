@@ -114,11 +114,14 @@ export class RequestContext {
     const viewer = this.currentViewer;
     if (!viewer) return null;
     const only = viewer.roles.size === 1 ? [...viewer.roles.keys()][0] : null;
+    const requested = this.requestedEnterpriseId;
     return {
       accountId: viewer.account.id,
       verifiedEmail: viewer.verifiedEmail,
       roles: viewer.roles,
-      actingEnterpriseId: this.requestedEnterpriseId ?? only,
+      // One acts only in an enterprise one belongs to: naming another (or one that removed the
+      // account, for a subscription whose roles are read again) is acting in none.
+      actingEnterpriseId: requested === undefined ? only : viewer.roles.has(requested) ? requested : null,
     };
   }
 

@@ -219,6 +219,50 @@ describe('received devices are seen and used only while acting in the receiving 
       { pending: 0, active: 0, cancelled: 1 },
     ]);
   });
+
+  it('a recipient who leaves the receiving enterprise no longer gets the share through a subscription opened there', async () => {
+    const otherDevice = await world.device(acme);
+    const invitation = await world.share(acme, rita, [otherDevice], { permissions: ['MONITOR'] });
+    await world.accept(rita, invitation, ritaEu);
+    const client = server.wsClient({ authorization: `Bearer ${rita.token}`, 'x-enterprise-id': ritaEu });
+    const received: { type: string; shareId: string }[] = [];
+    client.subscribe<{ shareStatusChanged: { type: string; share: { id: string } } }>(
+      { query: EVENTS },
+      {
+        next: ({ data }) =>
+          data && received.push({ type: data.shareStatusChanged.type, shareId: data.shareStatusChanged.share.id }),
+        error: () => {},
+        complete: () => {},
+      },
+    );
+    const [added, addedLater] = [await world.device(acme), await world.device(acme)];
+    const addDevice = (deviceId: string) =>
+      world.ok(
+        `mutation ($id: ID!, $devices: [ID!]!) { addDevicesToShare(shareId: $id, deviceIds: $devices) { id } }`,
+        { id: invitation.shareId, devices: [deviceId] },
+        { token: acme.admin.token },
+      );
+    try {
+      await until(() => server.app.services.bus.listenerCount() > 0);
+      await addDevice(added);
+      await until(() => received.some((event) => event.shareId === invitation.shareId));
+
+      await world.ok(
+        `mutation ($input: RemoveMemberInput!) { removeMember(input: $input) }`,
+        { input: { enterpriseId: ritaEu, accountId: rita.account.id } },
+        as(rita, ritaEu),
+      );
+      await addDevice(addedLater);
+      // A new invitation reaches Rita wherever she acts: once it is there, the change before it would be too.
+      const { shareId: nextInvitation } = await world.share(acme, rita, [await world.device(acme)]);
+      await until(() => received.some((event) => event.shareId === nextInvitation));
+      expect(received.filter((event) => event.shareId === invitation.shareId)).toEqual([
+        { type: 'DEVICES_ADDED', shareId: invitation.shareId },
+      ]);
+    } finally {
+      await client.dispose();
+    }
+  });
 });
 
 async function until(condition: () => boolean, ms = 5_000): Promise<void> {
