@@ -2,11 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ErrorCode } from '../../src/common/errors';
 import {
+  CREATION,
   deviceStatusFor,
+  END_MAILS,
   endedDeviceStatus,
   endReason,
+  eventOf,
   isLive,
+  STEP_EFFECTS,
   ShareAction,
+  ShareEventType,
   SharedDeviceStatus,
   ShareEndReason,
   ShareStatus,
@@ -34,6 +39,9 @@ const EXPECTED: Record<ShareStatus, Record<ShareAction, unknown>> = {
     [A.EXPIRE_INVITATION]: ok(EXPIRED),
     [A.DECLINE]: ok(CANCELLED),
     [A.LEAVE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.WARN_EXPIRY]: ok(PENDING),
+    [A.DEGRADE]: ok(PENDING),
+    [A.RESTORE]: ok(PENDING),
   },
   [ACTIVE]: {
     [A.ACCEPT]: no(ErrorCode.SHARE_NOT_PENDING),
@@ -49,6 +57,9 @@ const EXPECTED: Record<ShareStatus, Record<ShareAction, unknown>> = {
     [A.EXPIRE_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
     [A.DECLINE]: no(ErrorCode.SHARE_NOT_PENDING),
     [A.LEAVE]: ok(CANCELLED),
+    [A.WARN_EXPIRY]: ok(ACTIVE),
+    [A.DEGRADE]: ok(ACTIVE),
+    [A.RESTORE]: ok(ACTIVE),
   },
   [CANCELLED]: {
     [A.ACCEPT]: no(ErrorCode.SHARE_NOT_PENDING),
@@ -64,6 +75,9 @@ const EXPECTED: Record<ShareStatus, Record<ShareAction, unknown>> = {
     [A.EXPIRE_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
     [A.DECLINE]: no(ErrorCode.SHARE_NOT_PENDING),
     [A.LEAVE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.WARN_EXPIRY]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.DEGRADE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.RESTORE]: no(ErrorCode.SHARE_NOT_ACTIVE),
   },
   [EXPIRED]: {
     [A.ACCEPT]: no(ErrorCode.INVITATION_EXPIRED),
@@ -79,6 +93,9 @@ const EXPECTED: Record<ShareStatus, Record<ShareAction, unknown>> = {
     [A.EXPIRE_INVITATION]: no(ErrorCode.SHARE_NOT_PENDING),
     [A.DECLINE]: no(ErrorCode.SHARE_NOT_PENDING),
     [A.LEAVE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.WARN_EXPIRY]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.DEGRADE]: no(ErrorCode.SHARE_NOT_ACTIVE),
+    [A.RESTORE]: no(ErrorCode.SHARE_NOT_ACTIVE),
   },
 };
 
@@ -185,6 +202,49 @@ describe('share lifecycle transition table', () => {
       SharedDeviceStatus.CANCELLED,
       SharedDeviceStatus.EXPIRED,
     ]);
+  });
+});
+
+describe('what each step does (STEP_EFFECTS)', () => {
+  const cases = Object.values(ShareStatus).flatMap((status) =>
+    Object.values(ShareAction).map((action) => [status, action] as const),
+  );
+
+  it('every action declares its effects, and each audit action is spelled once', () => {
+    expect(Object.keys(STEP_EFFECTS).sort()).toEqual(Object.values(ShareAction).sort());
+    const audited = [CREATION, ...Object.values(STEP_EFFECTS)].map((effects) => effects.audit).filter(Boolean);
+    // Both kinds of expiry are one audited fact: the share expired.
+    expect(audited.filter((action) => action !== 'share.expired')).toEqual([
+      ...new Set(audited.filter((action) => action !== 'share.expired')),
+    ]);
+    for (const action of audited) expect(action).toMatch(/^share\.[a-z_]+$/);
+  });
+
+  it('every allowed step that changes something records an event; the one that ends a share has its final type', () => {
+    for (const [status, action] of cases) {
+      for (const left of [0, 1]) {
+        const outcome = transition(status, action, left);
+        if (!outcome.allowed) continue;
+        const event = eventOf(action, status, outcome.status);
+        if (!isLive(outcome.status)) {
+          expect([status, action, left, event]).toEqual([
+            status,
+            action,
+            left,
+            outcome.status === EXPIRED ? ShareEventType.EXPIRED : ShareEventType.CANCELLED,
+          ]);
+        } else if (![A.COPY_LINK, A.RESEND_INVITATION].includes(action)) {
+          expect([status, action, event]).not.toEqual([status, action, null]);
+        }
+      }
+    }
+  });
+
+  it('every reason a share ends for tells the other side by e-mail', () => {
+    expect(Object.keys(END_MAILS).sort()).toEqual(Object.values(ShareEndReason).sort());
+    expect(END_MAILS[ShareEndReason.DECLINED].to).toBe('sharer');
+    expect(END_MAILS[ShareEndReason.CANCELLED_BY_SHARER].to).toBe('recipient');
+    expect(END_MAILS[ShareEndReason.EXPIRED].to).toBe('both');
   });
 });
 

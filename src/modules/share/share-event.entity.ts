@@ -2,25 +2,7 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn, JsonColumn } from '../../database/columns';
-import { ShareEndReason, ShareStatus } from './share-lifecycle';
-
-export enum ShareEventType {
-  CREATED = 'CREATED',
-  ACCEPTED = 'ACCEPTED',
-  DEVICES_ADDED = 'DEVICES_ADDED',
-  /** The sharer took devices out, or their owner deleted them, and the share goes on. */
-  DEVICES_CANCELLED = 'DEVICES_CANCELLED',
-  /** The recipient removed a device from their own view, and the share goes on. */
-  DEVICE_REMOVED = 'DEVICE_REMOVED',
-  EXTENDED = 'EXTENDED',
-  /** The share ended CANCELLED, however (endReason says why); deviceIds are the devices it took out. */
-  CANCELLED = 'CANCELLED',
-  /** The share ended EXPIRED (endReason says whether it had been accepted). */
-  EXPIRED = 'EXPIRED',
-  EXPIRING_SOON = 'EXPIRING_SOON',
-  DEGRADED = 'DEGRADED',
-  RESTORED = 'RESTORED',
-}
+import { ShareEndReason, ShareEventType, ShareStatus } from './share-lifecycle';
 
 registerEnumType(ShareEventType, {
   name: 'ShareEventType',

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { allocate } from '../../database/counters';
 import { insertNew } from '../../database/database';
-import { isLive, type ShareStatus } from './share-lifecycle';
-import { ShareEvent, type ShareEventType } from './share-event.entity';
+import { isLive, type ShareEventType, type ShareStatus } from './share-lifecycle';
+import { ShareEvent } from './share-event.entity';
 import type { Share } from './share.entity';
 
 /**

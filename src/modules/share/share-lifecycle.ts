@@ -23,6 +23,25 @@ export enum SharedDeviceStatus {
   DELETED = 'DELETED',
 }
 
+/** What a share's event says happened (SPEC §5 ShareEvent.type). */
+export enum ShareEventType {
+  CREATED = 'CREATED',
+  ACCEPTED = 'ACCEPTED',
+  DEVICES_ADDED = 'DEVICES_ADDED',
+  /** The sharer took devices out, or their owner deleted them, and the share goes on. */
+  DEVICES_CANCELLED = 'DEVICES_CANCELLED',
+  /** The recipient removed a device from their own view, and the share goes on. */
+  DEVICE_REMOVED = 'DEVICE_REMOVED',
+  EXTENDED = 'EXTENDED',
+  /** The share ended CANCELLED, however (endReason says why); deviceIds are the devices it took out. */
+  CANCELLED = 'CANCELLED',
+  /** The share ended EXPIRED (endReason says whether it had been accepted). */
+  EXPIRED = 'EXPIRED',
+  EXPIRING_SOON = 'EXPIRING_SOON',
+  DEGRADED = 'DEGRADED',
+  RESTORED = 'RESTORED',
+}
+
 /** Everything that can happen to a share. */
 export enum ShareAction {
   ACCEPT = 'ACCEPT',
@@ -42,6 +61,12 @@ export enum ShareAction {
   DECLINE = 'DECLINE',
   /** The recipient gives up an accepted share, every device at once. */
   LEAVE = 'LEAVE',
+  /** Its expiry is near: both sides are told ("expiring soon"). */
+  WARN_EXPIRY = 'WARN_EXPIRY',
+  /** A device of it fell to the BASIC plan and lost its features. */
+  DEGRADE = 'DEGRADE',
+  /** A degraded device was upgraded again. */
+  RESTORE = 'RESTORE',
 }
 
 /** Why a share ended (SPEC §2: every ended share says why). */
@@ -78,6 +103,9 @@ export const TRANSITIONS: Readonly<Record<ShareStatus, Partial<Record<ShareActio
     [ShareAction.EXPIRE]: EXPIRED,
     [ShareAction.EXPIRE_INVITATION]: EXPIRED,
     [ShareAction.DECLINE]: CANCELLED,
+    [ShareAction.WARN_EXPIRY]: PENDING,
+    [ShareAction.DEGRADE]: PENDING,
+    [ShareAction.RESTORE]: PENDING,
   },
   [ACTIVE]: {
     [ShareAction.ADD_DEVICES]: ACTIVE,
@@ -88,6 +116,9 @@ export const TRANSITIONS: Readonly<Record<ShareStatus, Partial<Record<ShareActio
     [ShareAction.DELETE_DEVICE]: ACTIVE,
     [ShareAction.EXPIRE]: EXPIRED,
     [ShareAction.LEAVE]: CANCELLED,
+    [ShareAction.WARN_EXPIRY]: ACTIVE,
+    [ShareAction.DEGRADE]: ACTIVE,
+    [ShareAction.RESTORE]: ACTIVE,
   },
   [CANCELLED]: {},
   [EXPIRED]: {},
@@ -121,17 +152,96 @@ export const END_REASONS: Readonly<Record<ShareStatus, Partial<Record<ShareActio
   [EXPIRED]: {},
 };
 
+/** Who is sent an e-mail a step causes: its template (src/modules/share/share-mails.ts) and recipients. */
+export interface StepMail {
+  template: 'accepted' | 'expiring_soon' | 'expired' | 'cancelled' | 'declined' | 'left';
+  to: 'sharer' | 'recipient' | 'both';
+}
+
+/** What a step does besides moving the share's status (which TRANSITIONS says). */
+export interface StepEffects {
+  /**
+   * The type of the step's event while the share goes on; the step that ends a share records its
+   * final status's type instead (endingEventType). null: the step records no event.
+   */
+  event: ShareEventType | null;
+  /** The audit action (the event log's `action`), spelled here once; null: not audited. */
+  audit: string | null;
+  /**
+   * The final status of the devices the step takes out of the share; null: they follow their
+   * share (deviceStatusFor), as for cancelShare, declineShare and expiry.
+   */
+  devicesEndAs: SharedDeviceStatus | null;
+  /** The e-mail of a step that leaves the share live; an ending one sends END_MAILS' instead. */
+  mail: StepMail | null;
+}
+
+const step = (event: ShareEventType | null, audit: string | null, more: Partial<StepEffects> = {}): StepEffects => ({
+  event,
+  audit,
+  devicesEndAs: null,
+  mail: null,
+  ...more,
+});
+const E = ShareEventType;
+
 /**
- * The final status of the devices an action takes out of a share. Devices an action does not
- * name here follow their share (deviceStatusFor): cancelShare and declineShare leave them
- * CANCELLED, expiry EXPIRED.
+ * Each action's effects, carried out by one `apply` in the share service (vendure's order
+ * process is the model: transitions as data, their effects in one place). Creating a share is no
+ * transition (nothing comes before it): its effects are CREATION's.
  */
-export const DEVICES_END_AS: Readonly<Partial<Record<ShareAction, SharedDeviceStatus>>> = {
-  [ShareAction.CANCEL_DEVICES]: SharedDeviceStatus.CANCELLED,
-  [ShareAction.REMOVE_DEVICE]: SharedDeviceStatus.REMOVED,
-  [ShareAction.DELETE_DEVICE]: SharedDeviceStatus.DELETED,
-  [ShareAction.LEAVE]: SharedDeviceStatus.REMOVED,
+export const STEP_EFFECTS: Readonly<Record<ShareAction, StepEffects>> = {
+  [ShareAction.ACCEPT]: step(E.ACCEPTED, 'share.accepted', { mail: { template: 'accepted', to: 'sharer' } }),
+  [ShareAction.ADD_DEVICES]: step(E.DEVICES_ADDED, 'share.devices_added'),
+  [ShareAction.EXTEND]: step(E.EXTENDED, 'share.extended'),
+  // The fresh invitation e-mail goes out only to an account that holds the address (emailSent).
+  [ShareAction.RESEND_INVITATION]: step(null, 'share.invitation_resent'),
+  // Handing the same link out again changes nothing.
+  [ShareAction.COPY_LINK]: step(null, null),
+  [ShareAction.CANCEL]: step(E.CANCELLED, 'share.cancelled'),
+  [ShareAction.CANCEL_DEVICES]: step(E.DEVICES_CANCELLED, 'share.devices_cancelled', {
+    devicesEndAs: SharedDeviceStatus.CANCELLED,
+  }),
+  [ShareAction.REMOVE_DEVICE]: step(E.DEVICE_REMOVED, 'share.devices_removed', {
+    devicesEndAs: SharedDeviceStatus.REMOVED,
+  }),
+  [ShareAction.DELETE_DEVICE]: step(E.DEVICES_CANCELLED, 'share.devices_deleted', {
+    devicesEndAs: SharedDeviceStatus.DELETED,
+  }),
+  [ShareAction.EXPIRE]: step(E.EXPIRED, 'share.expired'),
+  [ShareAction.EXPIRE_INVITATION]: step(E.EXPIRED, 'share.expired'),
+  [ShareAction.DECLINE]: step(E.CANCELLED, 'share.declined'),
+  [ShareAction.LEAVE]: step(E.CANCELLED, 'share.left', { devicesEndAs: SharedDeviceStatus.REMOVED }),
+  [ShareAction.WARN_EXPIRY]: step(E.EXPIRING_SOON, 'share.expiring_soon', {
+    mail: { template: 'expiring_soon', to: 'both' },
+  }),
+  [ShareAction.DEGRADE]: step(E.DEGRADED, 'share.degraded'),
+  [ShareAction.RESTORE]: step(E.RESTORED, 'share.restored'),
 };
+
+/** Creating a share: its first event; the invitation e-mail goes out as for RESEND_INVITATION. */
+export const CREATION: StepEffects = step(E.CREATED, 'share.created');
+
+/**
+ * Who is told when a share ends, by why it ended: the side that did not end it. An expiry both
+ * sides; a decline, a leave or the recipient removing the last device the sharer; the sharer's
+ * side cancelling, or the owner deleting the last device, the recipient.
+ */
+export const END_MAILS: Readonly<Record<ShareEndReason, StepMail>> = {
+  [R.EXPIRED]: { template: 'expired', to: 'both' },
+  [R.INVITATION_EXPIRED]: { template: 'expired', to: 'both' },
+  [R.DECLINED]: { template: 'declined', to: 'sharer' },
+  [R.LEFT_BY_RECIPIENT]: { template: 'left', to: 'sharer' },
+  [R.ALL_DEVICES_REMOVED]: { template: 'left', to: 'sharer' },
+  [R.CANCELLED_BY_SHARER]: { template: 'cancelled', to: 'recipient' },
+  [R.DEVICE_DELETED]: { template: 'cancelled', to: 'recipient' },
+};
+
+/** The event type of a step that moves a share from `previous` to `next`. */
+export function eventOf(action: ShareAction, previous: ShareStatus, next: ShareStatus): ShareEventType | null {
+  if (isLive(previous) && !isLive(next)) return next === EXPIRED ? E.EXPIRED : E.CANCELLED;
+  return STEP_EFFECTS[action].event;
+}
 
 /** Actions that take devices out of a share: the share ends (CANCELLED) when none is left. */
 const DEVICE_REMOVALS = new Set([ShareAction.CANCEL_DEVICES, ShareAction.REMOVE_DEVICE, ShareAction.DELETE_DEVICE]);
@@ -182,7 +292,7 @@ export function endReason(status: ShareStatus, action: ShareAction): ShareEndRea
 
 /** The final status of the live devices that `action` takes out of a share that moves to `next`. */
 export function endedDeviceStatus(action: ShareAction, next: ShareStatus): SharedDeviceStatus {
-  return DEVICES_END_AS[action] ?? deviceStatusFor(next);
+  return STEP_EFFECTS[action].devicesEndAs ?? deviceStatusFor(next);
 }
 
 /** The status a share's devices take when the share itself moves to `status`. */

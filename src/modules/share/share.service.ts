@@ -16,21 +16,25 @@ import { Enterprise, recipientLimitOf } from '../enterprise/enterprise.entity';
 import type { EnterpriseService } from '../enterprise/enterprise.service';
 import { Membership } from '../enterprise/membership.entity';
 import { enqueueMail, type MailPayloads } from '../mail/mail-outbox';
-import { ShareEventType } from './share-event.entity';
 import { recordShareEvent } from './share-events';
 import { ShareInvitations } from './share-invitation';
 import { isDegraded } from './share-permissions';
 import {
+  CREATION,
   deviceStatusFor,
+  END_MAILS,
   endedDeviceStatus,
   endReason,
+  eventOf,
   isLive,
   LIVE_SHARE_STATUSES,
   ShareAction,
   SharedDeviceStatus,
-  ShareEndReason,
   ShareStatus,
+  STEP_EFFECTS,
   transition,
+  type StepEffects,
+  type StepMail,
 } from './share-lifecycle';
 import { manageShare, receiveDevice, receiveShare, seeShare, type ShareAlias, type ShareFacts } from './share.policy';
 import {
@@ -157,7 +161,7 @@ export class ShareService {
       });
       const deviceIds = verdicts.map((verdict) => verdict.deviceId);
       await this.addDeviceRows(manager, created.id, deviceIds, SharedDeviceStatus.PENDING, now);
-      await this.recordChange(manager, ctx, created, ShareEventType.CREATED, null, deviceIds, 'share.created');
+      await this.record(manager, ctx, created, CREATION, null, deviceIds);
       return { share: created, emailSent: await this.inviteByMail(manager, created, now) };
     });
     return this.invitationOf(share, emailSent);
@@ -176,17 +180,12 @@ export class ShareService {
     const now = ctx.clock.now();
     const { share, emailSent } = await this.commit(async (manager) => {
       const locked = await this.lockManaged(manager, ctx, shareId, ShareAction.RESEND_INVITATION);
-      await this.update(manager, locked, {
-        codeNonce: ShareInvitations.newNonce(),
-        codeFailures: 0,
-        invitationExpiresAt: invitationDeadline(now, locked.expiresAt),
-        updatedAt: now,
-      });
-      await this.audit.record(ctx, manager, {
-        action: 'share.invitation_resent',
-        enterpriseId: locked.enterpriseId,
-        targetType: 'Share',
-        targetId: locked.id,
+      await this.apply(manager, ctx, locked, ShareAction.RESEND_INVITATION, {
+        changes: {
+          codeNonce: ShareInvitations.newNonce(),
+          codeFailures: 0,
+          invitationExpiresAt: invitationDeadline(now, locked.expiresAt),
+        },
       });
       return { share: locked, emailSent: await this.inviteByMail(manager, locked, now) };
     });
@@ -239,24 +238,12 @@ export class ShareService {
           rightCodeNonce = share.codeNonce;
         }
         const receivingEnterpriseId = await this.receivingEnterprise(manager, ctx, share, input);
-        const previous = share.status;
-        await this.update(manager, share, {
-          status: next,
-          recipientId: viewer.account.id,
-          receivingEnterpriseId,
-          acceptedAt: now,
-          updatedAt: now,
-        });
         const deviceIds = await this.moveLiveDevices(manager, share.id, deviceStatusFor(next), null);
-        await this.recordChange(manager, ctx, share, ShareEventType.ACCEPTED, previous, deviceIds, 'share.accepted');
-        const sharer = await manager.findOneBy(Account, { id: share.sharerId });
-        if (sharer) {
-          await enqueueMail(manager, now, sharer.email, 'accepted', {
-            shareId: share.id,
-            recipientEmail: share.recipientEmail,
-            deviceCount: deviceIds.length,
-          });
-        }
+        await this.apply(manager, ctx, share, ShareAction.ACCEPT, {
+          next,
+          deviceIds,
+          changes: { recipientId: viewer.account.id, receivingEnterpriseId, acceptedAt: now },
+        });
         return share;
       });
       // The budget is for failed attempts: accepting many shares is no attack.
@@ -368,16 +355,7 @@ export class ShareService {
       const added = verdicts.map((verdict) => verdict.deviceId);
       const now = ctx.clock.now();
       await this.addDeviceRows(manager, share.id, added, deviceStatusFor(share.status), now);
-      await this.touch(manager, share, now);
-      await this.recordChange(
-        manager,
-        ctx,
-        share,
-        ShareEventType.DEVICES_ADDED,
-        share.status,
-        added,
-        'share.devices_added',
-      );
+      await this.apply(manager, ctx, share, ShareAction.ADD_DEVICES, { deviceIds: added });
       return share;
     });
   }
@@ -396,13 +374,10 @@ export class ShareService {
       if (expiresAt <= share.expiresAt) throw badInput('The new expiry must be later than the current one');
       const problem = expiryProblem(expiresAt, now);
       if (problem) throw badInput(problem);
-      const previousExpiry = share.expiresAt;
-      await this.update(manager, share, { expiresAt, expiryWarnedAt: null });
-      await this.touch(manager, share, now);
-      const deviceIds = await this.liveDeviceIds(manager, share.id);
-      await this.recordChange(manager, ctx, share, ShareEventType.EXTENDED, share.status, deviceIds, 'share.extended', {
-        from: previousExpiry.toISOString(),
-        to: expiresAt.toISOString(),
+      await this.apply(manager, ctx, share, ShareAction.EXTEND, {
+        deviceIds: await this.liveDeviceIds(manager, share.id),
+        changes: { expiresAt, expiryWarnedAt: null },
+        details: { from: share.expiresAt.toISOString(), to: expiresAt.toISOString() },
       });
       return share;
     });
@@ -469,9 +444,10 @@ export class ShareService {
       const was = isDegraded(share.permissions, from);
       const now = isDegraded(share.permissions, device.plan);
       if (was === now) continue;
-      const type = now ? ShareEventType.DEGRADED : ShareEventType.RESTORED;
-      await this.recordChange(manager, ctx, share, type, share.status, [device.id], `share.${type.toLowerCase()}`, {
-        plan: device.plan,
+      await this.apply(manager, ctx, share, now ? ShareAction.DEGRADE : ShareAction.RESTORE, {
+        deviceIds: [device.id],
+        details: { plan: device.plan },
+        touch: false,
       });
     }
   }
@@ -489,28 +465,12 @@ export class ShareService {
     action: ShareAction,
     next: ShareStatus,
   ): Promise<void> {
-    const now = ctx.clock.now();
-    const status = endedDeviceStatus(action, next);
     await manager.update(
       SharedDevice,
       { shareId: share.id, deviceId: In(deviceIds), status: In(LIVE_DEVICE_STATUSES) },
-      { status, endedAt: now },
+      { status: endedDeviceStatus(action, next), endedAt: ctx.clock.now() },
     );
-    const previous = share.status;
-    const ends = !isLive(next);
-    if (ends) await this.setStatus(manager, share, next, now, endReason(previous, action));
-    else await this.touch(manager, share, now);
-    const type = ends
-      ? endingEventType(next)
-      : status === SharedDeviceStatus.REMOVED
-        ? ShareEventType.DEVICE_REMOVED
-        : ShareEventType.DEVICES_CANCELLED;
-    await this.recordChange(manager, ctx, share, type, previous, deviceIds, `share.devices_${status.toLowerCase()}`);
-    if (ends) await this.noticeEnd(manager, share, now, deviceIds);
-  }
-
-  private touch(manager: EntityManager, share: Share, now: Date): Promise<void> {
-    return this.update(manager, share, { updatedAt: now });
+    await this.apply(manager, ctx, share, action, { next, deviceIds });
   }
 
   /** Writes `changes` to the share's row and to the loaded share, so both stay alike. */
@@ -590,20 +550,10 @@ export class ShareService {
     const share = await this.db.claim(query).getOne();
     if (!share) return false;
     if (kind === 'warn') {
-      await this.update(manager, share, { expiryWarnedAt: now });
-      const deviceIds = await this.liveDeviceIds(manager, share.id);
-      await this.recordChange(
-        manager,
-        ctx,
-        share,
-        ShareEventType.EXPIRING_SOON,
-        share.status,
-        deviceIds,
-        'share.expiring_soon',
-      );
-      await this.mailBothSides(manager, share, now, 'expiring_soon', {
-        shareId: share.id,
-        expiresAt: share.expiresAt!.toISOString(),
+      await this.apply(manager, ctx, share, ShareAction.WARN_EXPIRY, {
+        deviceIds: await this.liveDeviceIds(manager, share.id),
+        changes: { expiryWarnedAt: now },
+        touch: false,
       });
       return true;
     }
@@ -611,98 +561,116 @@ export class ShareService {
     return true;
   }
 
-  private async mailBothSides<Template extends 'expiring_soon' | 'expired'>(
-    manager: EntityManager,
-    share: Share,
-    now: Date,
-    template: Template,
-    payload: MailPayloads[Template],
-  ): Promise<void> {
-    await enqueueMail(manager, now, share.recipientEmail, template, payload);
-    await this.mailSharer(manager, share, now, template, payload);
-  }
-
   /**
    * Ends a whole share by `action` (which the lifecycle must allow and which ends it): its live
-   * devices take their final status, the share records why it ended, and the other side is told.
+   * devices take their final status, and `apply` does the rest.
    */
   private async end(manager: EntityManager, ctx: RequestContext, share: Share, action: ShareAction): Promise<Share> {
-    const now = ctx.clock.now();
-    const previous = share.status;
     const next = this.allow(share, action);
-    const deviceIds = await this.moveLiveDevices(manager, share.id, endedDeviceStatus(action, next), now);
-    await this.setStatus(manager, share, next, now, endReason(previous, action));
-    const audited = END_ACTIONS_AUDITED[action] ?? `share.${next.toLowerCase()}`;
-    await this.recordChange(manager, ctx, share, endingEventType(next), previous, deviceIds, audited);
-    await this.noticeEnd(manager, share, now, deviceIds);
+    const deviceIds = await this.moveLiveDevices(manager, share.id, endedDeviceStatus(action, next), ctx.clock.now());
+    await this.apply(manager, ctx, share, action, { next, deviceIds });
     return share;
   }
 
-  /** Moves a share to `status`; a final one with the reason it ended for. */
-  private async setStatus(
-    manager: EntityManager,
-    share: Share,
-    status: ShareStatus,
-    now: Date,
-    reason: ShareEndReason | null = null,
-  ): Promise<void> {
-    if (isLive(status)) return this.update(manager, share, { status, updatedAt: now });
-    await this.update(manager, share, { status, updatedAt: now, endedAt: now, endReason: reason });
-  }
-
   /**
-   * Tells the side that did not end the share: an expiry both sides; a decline, a leave, or the
-   * recipient removing the last device the sharer; anything else (the sharer's side cancelling,
-   * the owner deleting the last device) the recipient. `deviceIds`: the devices that went with it.
+   * Carries out one step of the lifecycle on a locked share, as STEP_EFFECTS declares it: the
+   * step's own `changes` and the share's next status (from the lifecycle; with why it ended, when
+   * it ends), then its event, its audit action and its e-mails, all in the step's transaction.
+   * `deviceIds` are the devices the step is about (none given: it is about the whole share, as an
+   * invitation sent again is, and its audit event names no device); `touch: false` for a notice that changes
+   * nothing a client reads of the share (updatedAt stays).
    */
-  private async noticeEnd(manager: EntityManager, share: Share, now: Date, deviceIds: string[]): Promise<void> {
-    const shareId = share.id;
-    switch (share.endReason) {
-      case ShareEndReason.EXPIRED:
-      case ShareEndReason.INVITATION_EXPIRED:
-        return this.mailBothSides(manager, share, now, 'expired', { shareId });
-      case ShareEndReason.DECLINED:
-        return this.mailSharer(manager, share, now, 'declined', { shareId, deviceIds });
-      case ShareEndReason.LEFT_BY_RECIPIENT:
-      case ShareEndReason.ALL_DEVICES_REMOVED:
-        return this.mailSharer(manager, share, now, 'left', { shareId, deviceIds });
-      default:
-        await enqueueMail(manager, now, share.recipientEmail, 'cancelled', { shareId });
-    }
-  }
-
-  private async mailSharer<Template extends 'expiring_soon' | 'expired' | 'declined' | 'left'>(
-    manager: EntityManager,
-    share: Share,
-    now: Date,
-    template: Template,
-    payload: MailPayloads[Template],
-  ): Promise<void> {
-    const sharer = await manager.findOneBy(Account, { id: share.sharerId });
-    if (sharer) await enqueueMail(manager, now, sharer.email, template, payload);
-  }
-
-  /** The ShareEvent and the audit event of a change, in its transaction. */
-  private async recordChange(
+  private async apply(
     manager: EntityManager,
     ctx: RequestContext,
     share: Share,
-    type: ShareEventType,
+    action: ShareAction,
+    step: {
+      next?: ShareStatus;
+      deviceIds?: string[];
+      changes?: Partial<Share>;
+      details?: Record<string, unknown>;
+      touch?: boolean;
+    },
+  ): Promise<void> {
+    const now = ctx.clock.now();
+    const previous = share.status;
+    const next = step.next ?? previous;
+    const ends = isLive(previous) && !isLive(next);
+    const changes: Partial<Share> = {
+      ...step.changes,
+      ...(next !== previous ? { status: next } : {}),
+      ...(step.touch === false ? {} : { updatedAt: now }),
+      ...(ends ? { endedAt: now, endReason: endReason(previous, action) } : {}),
+    };
+    if (Object.keys(changes).length) await this.update(manager, share, changes);
+    const effects = { ...STEP_EFFECTS[action], event: eventOf(action, previous, next) };
+    await this.record(manager, ctx, share, effects, previous, step.deviceIds, step.details);
+    const mail = ends ? END_MAILS[share.endReason!] : effects.mail;
+    if (mail) await this.sendStepMail(manager, share, now, mail, step.deviceIds ?? []);
+  }
+
+  /** The ShareEvent and the audit event a step declares, in its transaction. */
+  private async record(
+    manager: EntityManager,
+    ctx: RequestContext,
+    share: Share,
+    effects: Pick<StepEffects, 'event' | 'audit'>,
     previousStatus: ShareStatus | null,
-    deviceIds: string[],
-    action: string,
+    deviceIds: string[] | undefined,
     details: Record<string, unknown> = {},
   ): Promise<void> {
     const at = ctx.clock.now();
     const actorId = ctx.viewer?.account.id ?? null;
-    await recordShareEvent(manager, { share, type, previousStatus, deviceIds, actorId, at });
+    if (effects.event) {
+      await recordShareEvent(manager, {
+        share,
+        type: effects.event,
+        previousStatus,
+        deviceIds: deviceIds ?? [],
+        actorId,
+        at,
+      });
+    }
+    if (!effects.audit) return;
     await this.audit.record(ctx, manager, {
-      action,
+      action: effects.audit,
       enterpriseId: share.enterpriseId,
       targetType: 'Share',
       targetId: share.id,
-      details: { recipientEmail: share.recipientEmail, deviceIds, status: share.status, ...details },
+      details: {
+        recipientEmail: share.recipientEmail,
+        ...(deviceIds && { deviceIds }),
+        status: share.status,
+        ...details,
+      },
     });
+  }
+
+  /** Queues the e-mail a step causes, to the side(s) it names, with what its template needs. */
+  private async sendStepMail(
+    manager: EntityManager,
+    share: Share,
+    now: Date,
+    mail: StepMail,
+    deviceIds: string[],
+  ): Promise<void> {
+    const shareId = share.id;
+    const payloads: { [Template in StepMail['template']]: MailPayloads[Template] } = {
+      accepted: { shareId, recipientEmail: share.recipientEmail, deviceCount: deviceIds.length },
+      expiring_soon: { shareId, expiresAt: share.expiresAt?.toISOString() ?? '' },
+      expired: { shareId },
+      cancelled: { shareId },
+      declined: { shareId, deviceIds },
+      left: { shareId, deviceIds },
+    };
+    const recipients: string[] = [];
+    if (mail.to !== 'sharer') recipients.push(share.recipientEmail);
+    if (mail.to !== 'recipient') {
+      const sharer = await manager.findOneBy(Account, { id: share.sharerId });
+      if (sharer) recipients.push(sharer.email);
+    }
+    for (const to of recipients) await enqueueMail(manager, now, to, mail.template, payloads[mail.template]);
   }
 
   /** The transition `action` makes, or its refusal as an error. */
@@ -797,7 +765,6 @@ export class ShareService {
     );
   }
 
-  /** An invitation e-mail goes out when the recipient already has an account (SPEC §2). */
   /** Queues the invitation e-mail if the address has an account (else the sharer passes the link on); says which. */
   private async inviteByMail(manager: EntityManager, share: Share, now: Date): Promise<boolean> {
     if (!(await manager.existsBy(Account, { email: share.recipientEmail }))) return false;
@@ -930,16 +897,6 @@ interface LiveDeviceRow {
   shareStatus: ShareStatus;
   status: SharedDeviceStatus;
 }
-
-/** The audit action of ending a share by `action`, when it is not `share.<final status>`. */
-const END_ACTIONS_AUDITED: Partial<Record<ShareAction, string>> = {
-  [ShareAction.DECLINE]: 'share.declined',
-  [ShareAction.LEAVE]: 'share.left',
-};
-
-/** The event that ends a share has the share-level type of its final status. */
-const endingEventType = (status: ShareStatus): ShareEventType =>
-  status === ShareStatus.EXPIRED ? ShareEventType.EXPIRED : ShareEventType.CANCELLED;
 
 /** One error for a bulk request: the first refusal's code, and every refused device with its reason. */
 function refuseIfAny(verdicts: DeviceVerdict[]): void {
