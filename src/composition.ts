@@ -35,7 +35,12 @@ import { shareMailRenderers } from './modules/share/share-mails';
 import { ShareDeviceResolver } from './modules/share/share-device.resolver';
 import { ShareQueryService } from './modules/share/share-query.service';
 import { ShareResolver } from './modules/share/share.resolver';
-import { ShareService } from './modules/share/share.service';
+import { ShareAcceptance } from './modules/share/share-acceptance';
+import { ShareCommands } from './modules/share/share-commands';
+import { ShareDeadlines } from './modules/share/share-deadlines';
+import { ShareDeviceReactions } from './modules/share/share-device-reactions';
+import { ShareEligibility } from './modules/share/share-eligibility';
+import { ShareSteps } from './modules/share/share-steps';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -60,21 +65,21 @@ export function createServices(
   const enterprises = new EnterpriseService(db, audit, () => mail.wake());
   const invitations = new ShareInvitations(config.jwtSecret, config.publicUrl);
   const verifications = new EmailVerifications(config.jwtSecret, config.publicUrl);
-  const shares = new ShareService(
+  const shareSteps = new ShareSteps(db, audit);
+  const eligibility = new ShareEligibility(db, config.shareMaxRecipients);
+  const shares = new ShareCommands(db, shareSteps, eligibility, invitations);
+  const acceptance = new ShareAcceptance(
     db,
-    audit,
+    shareSteps,
     enterprises,
     invitations,
-    {
-      maxRecipients: config.shareMaxRecipients,
-      expiryWarningMs: config.shareExpiryWarningHours * 3600 * 1000,
-    },
     rateLimits.limiter(
       'share-accept-attempts',
       { points: config.accountLimits.acceptShareFailuresPerAccount, durationSeconds: 15 * 60 },
       'failed attempts to accept a share',
     ),
   );
+  const deadlines = new ShareDeadlines(db, shareSteps, config.shareExpiryWarningHours * 3600 * 1000);
   const bus = config.redisUrl
     ? new RedisShareEventBus(config.redisUrl, log, config.redisChannel)
     : new InProcessShareEventBus();
@@ -88,14 +93,14 @@ export function createServices(
     loaderBatching,
   );
   const publisher = createShareEventPublisher(db, bus, clock, log);
-  shares.watchChanges(() => publisher.wake());
+  shareSteps.watchChanges(() => publisher.wake());
   // One renderer per e-mail template (see MailRenderer): a module that sends e-mail adds its own here.
   const mail = createMailSender(db, createMailTransport(config.smtpUrl, config.mailFrom, log), clock, log, {
     ...shareMailRenderers(invitations),
     ...accountMailRenderers(verifications),
     membership_invitation: membershipInvitationMail(clock),
   });
-  shares.watchChanges(() => mail.wake());
+  shareSteps.watchChanges(() => mail.wake());
   const { loginFailuresBeforeDelay, loginFailuresPerAddress, signUpsPerAddress } = config.accountLimits;
   const loginThrottle = new LoginThrottle(rateLimits, {
     failuresBeforeDelay: loginFailuresBeforeDelay,
@@ -126,7 +131,7 @@ export function createServices(
     audit,
     tokens,
     contexts,
-    expiry: createShareExpiryScheduler(shares, contexts, clock, log),
+    expiry: createShareExpiryScheduler(deadlines, shareSteps, contexts, clock, log),
     mail,
     bus,
     events,
@@ -136,9 +141,11 @@ export function createServices(
     accounts,
     verifications,
     enterprises,
-    devices: new DeviceService(db, audit, shares),
+    devices: new DeviceService(db, audit, new ShareDeviceReactions(shareSteps)),
     operations: new DeviceOperationService(db, audit),
     shares,
+    acceptance,
+    eligibility,
     shareQueries: new ShareQueryService(db),
     shareInvitations: new ShareInvitationService(
       db,
@@ -159,7 +166,10 @@ export function resolverContainer(services: Services): ContainerType {
     [EnterpriseResolver, new EnterpriseResolver(services.enterprises)],
     [DeviceResolver, new DeviceResolver(services.devices)],
     [AuditResolver, new AuditResolver(services.audit)],
-    [ShareResolver, new ShareResolver(services.shares, services.shareQueries)],
+    [
+      ShareResolver,
+      new ShareResolver(services.shares, services.acceptance, services.eligibility, services.shareQueries),
+    ],
     [ShareDeviceResolver, new ShareDeviceResolver(services.shareQueries)],
     [ShareEventResolver, new ShareEventResolver(services.events)],
     [ShareInvitationResolver, new ShareInvitationResolver(services.shareInvitations)],

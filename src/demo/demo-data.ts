@@ -8,7 +8,7 @@ import type { AccountService } from '../modules/account/account.service';
 import type { EmailVerifications } from '../modules/account/email-verification';
 import type { DeviceService } from '../modules/device/device.service';
 import type { EnterpriseService } from '../modules/enterprise/enterprise.service';
-import type { ShareService } from '../modules/share/share.service';
+import type { ShareCommands } from '../modules/share/share-commands';
 import { DevicePlan } from '../modules/device/device-plan';
 import { DataCenter } from '../modules/enterprise/data-center';
 import { Permission } from '../modules/share/share-permissions';
@@ -35,7 +35,7 @@ export interface DemoServices {
   verifications: EmailVerifications;
   enterprises: EnterpriseService;
   devices: DeviceService;
-  shares: ShareService;
+  shares: ShareCommands;
 }
 
 export async function seedDemoData(db: Database, services: DemoServices, log: Logger, nodeEnv: string): Promise<void> {

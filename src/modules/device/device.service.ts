@@ -9,7 +9,7 @@ import type { AuditService } from '../audit/audit.service';
 import { Enterprise } from '../enterprise/enterprise.entity';
 import { NotificationPolicyDevice } from '../notification/notification-policy.entity';
 import { Share, SharedDevice } from '../share/share.entity';
-import type { ShareService } from '../share/share.service';
+import type { ShareDeviceReactions } from '../share/share-device-reactions';
 import {
   ADMINS,
   ADMINS_AND_OPERATORS,
@@ -31,7 +31,7 @@ export class DeviceService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditService,
-    private readonly shares: ShareService,
+    private readonly shares: ShareDeviceReactions,
   ) {}
 
   /** A device the viewer sees (`seeDevice`); NOT_FOUND for any other, as if it did not exist. */
@@ -160,7 +160,7 @@ export class DeviceService {
       await this.shares.planChanged(manager, ctx, { ...device, plan }, from);
       return { changes: { plan }, action: 'device.plan_changed', details: { from, to: plan } };
     });
-    this.shares.notifyChanged();
+    this.shares.deviceChangeCommitted();
     return device;
   }
 
@@ -180,7 +180,7 @@ export class DeviceService {
         details: { serialNumber: device.serialNumber, name: device.name },
       });
     });
-    this.shares.notifyChanged();
+    this.shares.deviceChangeCommitted();
     return deviceId;
   }
 

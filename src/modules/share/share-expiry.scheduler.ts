@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../common/clock';
 import { WakeLoop } from '../../common/wake-loop';
 import type { ContextFactory } from '../../context/request-context';
-import type { ShareService } from './share.service';
+import type { ShareDeadlines } from './share-deadlines';
+import type { ShareSteps } from './share-steps';
 
 const BATCH = 100;
 
@@ -14,7 +15,8 @@ const BATCH = 100;
  * changes wake it, as one may have brought a deadline closer.
  */
 export function createShareExpiryScheduler(
-  shares: ShareService,
+  deadlines: ShareDeadlines,
+  changes: Pick<ShareSteps, 'watchChanges'>,
   contexts: ContextFactory,
   clock: Clock,
   log: Logger,
@@ -23,12 +25,12 @@ export function createShareExpiryScheduler(
     'share expiry',
     async () => {
       const ctx = await contexts.create({ requestId: `expiry-${randomUUID()}`, clientAddress: 'internal' });
-      while ((await shares.processDue(ctx, BATCH)) === BATCH);
-      return shares.nextDeadline(clock.now());
+      while ((await deadlines.processDue(ctx, BATCH)) === BATCH);
+      return deadlines.nextDeadline(clock.now());
     },
     clock,
     log,
   );
-  shares.watchChanges(() => loop.wake());
+  changes.watchChanges(() => loop.wake());
   return loop;
 }

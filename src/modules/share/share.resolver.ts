@@ -20,7 +20,9 @@ import {
 } from './share.inputs';
 import { ShareCheck, ShareInvitation, ShareRecipientSummary, ShareSharerSummary } from './share.outputs';
 import type { ShareQueryService } from './share-query.service';
-import type { ShareService } from './share.service';
+import type { ShareAcceptance } from './share-acceptance';
+import type { ShareCommands } from './share-commands';
+import type { ShareEligibility } from './share-eligibility';
 
 export const ShareConnection = ConnectionType(Share);
 const ShareRecipientConnection = ConnectionType(ShareRecipientSummary);
@@ -30,7 +32,9 @@ const ShareSharerConnection = ConnectionType(ShareSharerSummary);
 @Resolver(() => Share)
 export class ShareResolver {
   constructor(
-    private readonly shareService: ShareService,
+    private readonly commands: ShareCommands,
+    private readonly acceptance: ShareAcceptance,
+    private readonly eligibility: ShareEligibility,
     private readonly shareQueryService: ShareQueryService,
   ) {}
 
@@ -55,7 +59,7 @@ export class ShareResolver {
     description: 'What shareDevices would answer for this input, per device, without writing.',
   })
   canShareDevices(@Ctx() ctx: RequestContext, @Arg('input') input: ShareDevicesInput): Promise<ShareCheck> {
-    return this.shareService.check(ctx, input);
+    return this.eligibility.check(ctx, input);
   }
 
   @Query(() => SharedDeviceConnection, {
@@ -86,12 +90,12 @@ export class ShareResolver {
     description: 'Shares devices of the acting enterprise with one recipient e-mail.',
   })
   shareDevices(@Ctx() ctx: RequestContext, @Arg('input') input: ShareDevicesInput): Promise<ShareInvitation> {
-    return this.shareService.share(ctx, input);
+    return this.commands.share(ctx, input);
   }
 
   @Mutation(() => String, { description: 'The share link again, for the sharer to pass on (PENDING shares).' })
   shareLink(@Ctx() ctx: RequestContext, @Arg('shareId', () => ID) shareId: string): Promise<string> {
-    return this.shareService.link(ctx, shareId);
+    return this.commands.link(ctx, shareId);
   }
 
   @Mutation(() => ShareInvitation, { description: 'A fresh confirmation code and invitation e-mail (PENDING shares).' })
@@ -99,12 +103,12 @@ export class ShareResolver {
     @Ctx() ctx: RequestContext,
     @Arg('shareId', () => ID) shareId: string,
   ): Promise<ShareInvitation> {
-    return this.shareService.resendInvitation(ctx, shareId);
+    return this.commands.resendInvitation(ctx, shareId);
   }
 
   @Mutation(() => Share, { description: 'The recipient accepts a share into one of their enterprises.' })
   acceptShare(@Ctx() ctx: RequestContext, @Arg('input') input: AcceptShareInput): Promise<Share> {
-    return this.shareService.accept(ctx, input);
+    return this.acceptance.accept(ctx, input);
   }
 
   @Mutation(() => Share, { description: 'Adds devices to a PENDING or ACTIVE share; they take its permissions.' })
@@ -113,12 +117,12 @@ export class ShareResolver {
     @Arg('shareId', () => ID) shareId: string,
     @Arg('deviceIds', () => [ID]) deviceIds: string[],
   ): Promise<Share> {
-    return this.shareService.addDevices(ctx, shareId, deviceIds);
+    return this.commands.addDevices(ctx, shareId, deviceIds);
   }
 
   @Mutation(() => Share, { description: 'Extends a share from its current expiry (byDays) or until a later instant.' })
   extendShare(@Ctx() ctx: RequestContext, @Arg('input') input: ExtendShareInput): Promise<Share> {
-    return this.shareService.extend(ctx, input);
+    return this.commands.extend(ctx, input);
   }
 
   @Mutation(() => [Share], { description: 'Cancels every live share of the acting enterprise to one recipient.' })
@@ -126,7 +130,7 @@ export class ShareResolver {
     @Ctx() ctx: RequestContext,
     @Arg('recipientEmail', () => EmailScalar) recipientEmail: string,
   ): Promise<Share[]> {
-    return this.shareService.cancelAllTo(ctx, recipientEmail);
+    return this.commands.cancelAllTo(ctx, recipientEmail);
   }
 
   @Mutation(() => Share, { description: 'The recipient removes a device from their own view.' })
@@ -135,7 +139,7 @@ export class ShareResolver {
     @Arg('shareId', () => ID) shareId: string,
     @Arg('deviceId', () => ID) deviceId: string,
   ): Promise<Share> {
-    return this.shareService.removeDevice(ctx, shareId, deviceId);
+    return this.acceptance.removeDevice(ctx, shareId, deviceId);
   }
 
   @Mutation(() => Share, {
@@ -144,7 +148,7 @@ export class ShareResolver {
       'The sharer gets FORBIDDEN (it cancels instead).',
   })
   declineShare(@Ctx() ctx: RequestContext, @Arg('shareId', () => ID) shareId: string): Promise<Share> {
-    return this.shareService.decline(ctx, shareId);
+    return this.acceptance.decline(ctx, shareId);
   }
 
   @Mutation(() => Share, {
@@ -153,12 +157,12 @@ export class ShareResolver {
       'the sharer is told. Acting in the receiving enterprise; the sharer gets FORBIDDEN (it cancels instead).',
   })
   leaveShare(@Ctx() ctx: RequestContext, @Arg('shareId', () => ID) shareId: string): Promise<Share> {
-    return this.shareService.leave(ctx, shareId);
+    return this.acceptance.leave(ctx, shareId);
   }
 
   @Mutation(() => Share, { description: 'Cancels sharing for all devices of a share.' })
   cancelShare(@Ctx() ctx: RequestContext, @Arg('shareId', () => ID) shareId: string): Promise<Share> {
-    return this.shareService.cancel(ctx, shareId);
+    return this.commands.cancel(ctx, shareId);
   }
 
   @Mutation(() => Share, { description: 'Cancels sharing for some devices; the share ends with its last device.' })
@@ -167,7 +171,7 @@ export class ShareResolver {
     @Arg('shareId', () => ID) shareId: string,
     @Arg('deviceIds', () => [ID]) deviceIds: string[],
   ): Promise<Share> {
-    return this.shareService.cancelDevices(ctx, shareId, deviceIds);
+    return this.commands.cancelDevices(ctx, shareId, deviceIds);
   }
 
   @FieldResolver(() => Account, { description: 'Who shared.' })
