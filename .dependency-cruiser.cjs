@@ -1,7 +1,8 @@
 /**
- * Layer rules of devshare, checked by `npm run lint` (dependency-cruiser): no import cycles, and
- * src/common/ at the bottom. The import rules of single files (src/context/ imports no module
- * policy; domain rules import neither typeorm nor graphql) are ESLint's, in eslint.config.mjs.
+ * Layer rules of devshare, checked by `npm run lint` (dependency-cruiser): no import cycles,
+ * src/common/ at the bottom, and no module calling another module's services. The import rules
+ * of single files (src/context/ imports no module policy; domain rules import neither typeorm
+ * nor graphql) are ESLint's, in eslint.config.mjs.
  * See README "How the code is laid out" for what lives where.
  */
 module.exports = {
@@ -19,6 +20,21 @@ module.exports = {
       comment: 'src/common/ holds what every layer uses: it imports no module, context, server or database code.',
       from: { path: '^src/common/' },
       to: { path: '^src/(modules|context|server|database|demo)/|^src/app\\.ts$' },
+    },
+    {
+      name: 'no-foreign-service',
+      severity: 'error',
+      comment:
+        "A module does not call another module's services: it tells its facts (e.g. device/device-facts.ts) and composition.ts wires who reacts. Allowed for now: the event log (audit.service) every change writes, and enterprise.service for an enterprise created while accepting a share.",
+      from: { path: '^src/modules/([^/]+)/' },
+      to: {
+        path: '^src/modules/[^/]+/[^/]*(\\.service|-commands|-acceptance|-eligibility|-deadlines|-steps|-reactions)\\.ts$',
+        pathNot: [
+          '^src/modules/$1/',
+          '^src/modules/audit/audit\\.service\\.ts$',
+          '^src/modules/enterprise/enterprise\\.service\\.ts$',
+        ],
+      },
     },
   ],
   options: {

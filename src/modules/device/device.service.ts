@@ -9,7 +9,6 @@ import type { AuditService } from '../audit/audit.service';
 import { Enterprise } from '../enterprise/enterprise.entity';
 import { NotificationPolicyDevice } from '../notification/notification-policy.entity';
 import { Share, SharedDevice } from '../share/share.entity';
-import type { ShareDeviceReactions } from '../share/share-device-reactions';
 import {
   ADMINS,
   ADMINS_AND_OPERATORS,
@@ -22,6 +21,7 @@ import { depthOf, MAX_GROUP_DEPTH, subtreeIds } from './device-group.tree';
 import type { DevicePlan } from './device-plan';
 import { Device } from './device.entity';
 import { canSeeDevice, seeDevice } from './device.policy';
+import type { DeviceFactHandlers } from './device-facts';
 import type { CreateDeviceGroupInput, DevicesArgs, RegisterDeviceInput } from './device.inputs';
 
 const SERIAL_TAKEN = 'A device with this serial number is already registered';
@@ -31,7 +31,8 @@ export class DeviceService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditService,
-    private readonly shares: ShareDeviceReactions,
+    /** Who reacts to a device's deletion or plan change (the shares of it). */
+    private readonly facts: DeviceFactHandlers,
   ) {}
 
   /** A device the viewer sees (`seeDevice`); NOT_FOUND for any other, as if it did not exist. */
@@ -157,10 +158,10 @@ export class DeviceService {
   async changePlan(ctx: RequestContext, deviceId: string, plan: DevicePlan): Promise<Device> {
     const device = await this.changeOwned(ctx, deviceId, ADMINS, 'change device plans', async (manager, device) => {
       const from = device.plan;
-      await this.shares.planChanged(manager, ctx, { ...device, plan }, from);
+      await this.facts.planChanged(manager, ctx, { ...device, plan }, from);
       return { changes: { plan }, action: 'device.plan_changed', details: { from, to: plan } };
     });
-    this.shares.deviceChangeCommitted();
+    this.facts.deviceChangeCommitted();
     return device;
   }
 
@@ -168,7 +169,7 @@ export class DeviceService {
   async delete(ctx: RequestContext, deviceId: string): Promise<string> {
     await this.db.transaction(async (manager) => {
       const device = await this.loadOwned(ctx, manager, deviceId, ADMINS, 'delete devices');
-      await this.shares.deviceDeleted(manager, ctx, device.id);
+      await this.facts.deviceDeleted(manager, ctx, device.id);
       // Policies of the owner and of recipients may list the device; no foreign key spans them.
       await manager.delete(NotificationPolicyDevice, { deviceId: device.id });
       await manager.delete(Device, { id: device.id });
@@ -180,7 +181,7 @@ export class DeviceService {
         details: { serialNumber: device.serialNumber, name: device.name },
       });
     });
-    this.shares.deviceChangeCommitted();
+    this.facts.deviceChangeCommitted();
     return deviceId;
   }
 

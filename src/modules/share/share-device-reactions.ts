@@ -1,7 +1,8 @@
 import { In, type EntityManager } from 'typeorm';
 import type { RequestContext } from '../../context/request-context';
 import type { DevicePlan } from '../device/device-plan';
-import { Device } from '../device/device.entity';
+import type { DeviceFactHandlers } from '../device/device-facts';
+import type { Device } from '../device/device.entity';
 import { isDegraded } from './share-permissions';
 import { ShareAction } from './share-lifecycle';
 import { SharedDevice } from './share.entity';
@@ -12,7 +13,7 @@ import { LIVE_DEVICE_STATUSES, type ShareSteps } from './share-steps';
  * transaction: its deletion takes it out of every live share (a share left without devices
  * ends), a plan change degrades or restores the shares whose grants it cuts.
  */
-export class ShareDeviceReactions {
+export class ShareDeviceReactions implements DeviceFactHandlers {
   constructor(private readonly steps: ShareSteps) {}
 
   /** Tells the share listeners (publisher, mail sender, scheduler) that a device change has committed. */
