@@ -115,6 +115,11 @@ export async function createApp({
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const httpServer: Server = createServer(app);
+  // Idle keep-alive connections stay open longer than load balancers and HTTP clients keep theirs
+  // (60 s is the common default): a server that closes first races the client's next request on
+  // that connection, which then fails with ECONNRESET. Headers must be allowed a little longer.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const ws = attachGraphqlWs(httpServer, schema, {
     contexts: services.contexts,
     guard,
