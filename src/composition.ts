@@ -3,6 +3,7 @@ import type { ContainerType } from 'type-graphql';
 import type { Clock } from './common/clock';
 import { RateLimits } from './common/rate-limits';
 import type { Config } from './config';
+import { Changes } from './context/change';
 import { ContextFactory } from './context/request-context';
 import type { Database } from './database/database';
 import { AccountResolver } from './modules/account/account.resolver';
@@ -56,20 +57,22 @@ export function createServices(
   { loaderBatching = true, liveBuffer }: { loaderBatching?: boolean; liveBuffer?: number },
 ) {
   const audit = new AuditService(db);
+  // The one change pipeline: after-commit work hangs off what a change wrote (hooks below).
+  const changes = new Changes(db);
   const rateLimits = new RateLimits(
     config.redisUrl ? { url: config.redisUrl, namespace: config.redisChannel } : undefined,
     log,
   );
   const tokens = new AuthTokenService(config.jwtSecret, config.jwtTtlSeconds, clock);
-  // Its invitation e-mails go out through `mail` (made below), woken once they have committed.
-  const enterprises = new EnterpriseService(db, audit, () => mail.wake());
+  const enterprises = new EnterpriseService(db, changes, audit);
   const invitations = new ShareInvitations(config.jwtSecret, config.publicUrl);
   const verifications = new EmailVerifications(config.jwtSecret, config.publicUrl);
   const shareSteps = new ShareSteps(db, audit);
-  const eligibility = new ShareEligibility(db, config.shareMaxRecipients);
-  const shares = new ShareCommands(db, shareSteps, eligibility, invitations);
+  const eligibility = new ShareEligibility(db, changes, config.shareMaxRecipients);
+  const shares = new ShareCommands(db, changes, shareSteps, eligibility, invitations);
   const acceptance = new ShareAcceptance(
     db,
+    changes,
     shareSteps,
     enterprises,
     invitations,
@@ -79,7 +82,7 @@ export function createServices(
       'failed attempts to accept a share',
     ),
   );
-  const deadlines = new ShareDeadlines(db, shareSteps, config.shareExpiryWarningHours * 3600 * 1000);
+  const deadlines = new ShareDeadlines(db, changes, shareSteps, config.shareExpiryWarningHours * 3600 * 1000);
   const bus = config.redisUrl
     ? new RedisShareEventBus(config.redisUrl, log, config.redisChannel)
     : new InProcessShareEventBus();
@@ -93,14 +96,14 @@ export function createServices(
     loaderBatching,
   );
   const publisher = createShareEventPublisher(db, bus, clock, log);
-  shareSteps.watchChanges(() => publisher.wake());
+  changes.afterCommit('shareEvent', () => publisher.wake());
   // One renderer per e-mail template (see MailRenderer): a module that sends e-mail adds its own here.
   const mail = createMailSender(db, createMailTransport(config.smtpUrl, config.mailFrom, log), clock, log, {
     ...shareMailRenderers(invitations),
     ...accountMailRenderers(verifications),
     membership_invitation: membershipInvitationMail(clock),
   });
-  shareSteps.watchChanges(() => mail.wake());
+  changes.afterCommit('mail', () => mail.wake());
   const { loginFailuresBeforeDelay, loginFailuresPerAddress, signUpsPerAddress } = config.accountLimits;
   const loginThrottle = new LoginThrottle(rateLimits, {
     failuresBeforeDelay: loginFailuresBeforeDelay,
@@ -108,6 +111,7 @@ export function createServices(
   });
   const accounts = new AccountService(
     db,
+    changes,
     tokens,
     audit,
     new PasswordHasher(config.passwordHashLog2Cost),
@@ -126,12 +130,11 @@ export function createServices(
     },
     verifications,
   );
-  accounts.watchMail(() => mail.wake());
   return {
     audit,
     tokens,
     contexts,
-    expiry: createShareExpiryScheduler(deadlines, shareSteps, contexts, clock, log),
+    expiry: createShareExpiryScheduler(deadlines, changes, contexts, clock, log),
     mail,
     bus,
     events,
@@ -141,8 +144,8 @@ export function createServices(
     accounts,
     verifications,
     enterprises,
-    devices: new DeviceService(db, audit, new ShareDeviceReactions(shareSteps)),
-    operations: new DeviceOperationService(db, audit),
+    devices: new DeviceService(db, changes, audit, new ShareDeviceReactions(shareSteps)),
+    operations: new DeviceOperationService(changes, audit),
     shares,
     acceptance,
     eligibility,

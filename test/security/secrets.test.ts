@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { OutboxWithoutInvitationSecrets1796101829544 as PostgresMigration } from '../../src/database/migrations/postgres/1796101829544-OutboxWithoutInvitationSecrets';
 import { OutboxWithoutInvitationSecrets1796101829544 as SqliteMigration } from '../../src/database/migrations/sqlite/1796101829544-OutboxWithoutInvitationSecrets';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
-import { enqueueMail } from '../../src/modules/mail/mail-outbox';
+import { OutboxMessage } from '../../src/modules/mail/outbox-message.entity';
 import { ShareInvitations } from '../../src/modules/share/share-invitation';
 import { capturedLogger } from '../support/captured-logger';
 import { eventually } from '../support/eventually';
@@ -122,7 +122,17 @@ describe('secrets: link tokens and confirmation codes are never stored or logged
       const shareId = '00000000-0000-7000-8000-000000000001';
       const old = { shareId, link: 'http://devshare.test/shares/accept?token=x.secret-mac', code: '493817' };
       // As the outbox held them before invitations were rendered at send time.
-      await enqueueMail(dataSource.manager, new Date(), 'r@example.com', 'invitation', old);
+      await dataSource.manager.insert(OutboxMessage, {
+        id: randomUUID(),
+        to: 'r@example.com',
+        template: 'invitation',
+        payload: old,
+        createdAt: new Date(),
+        sentAt: null,
+        attempts: 0,
+        nextAttemptAt: new Date(),
+        lastError: null,
+      });
       const runner = dataSource.createQueryRunner();
       try {
         await (server.app.db.isPostgres ? new PostgresMigration() : new SqliteMigration()).up(runner);

@@ -1,7 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import { ErrorCode, AppError, badInput, conflict, unauthenticated } from '../../common/errors';
 import { newId } from '../../common/ids';
 import { addressBucket, type Limiter } from '../../common/rate-limits';
+import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import { AuditService } from '../audit/audit.service';
@@ -27,10 +27,10 @@ const VERIFICATION_MAIL_GRACE_MS = 2_000;
  * after it is queued, so that an account verified at once (the demo accounts; the tests' accounts,
  * verified right after signing up) is not mailed: by then its mail is obsolete.
  */
-async function queueVerificationMail(manager: EntityManager, now: Date, account: Account): Promise<void> {
-  const message = await enqueueMail(manager, now, account.email, 'verify_email', { accountId: account.id });
-  await manager.update(OutboxMessage, message.id, {
-    nextAttemptAt: new Date(now.getTime() + VERIFICATION_MAIL_GRACE_MS),
+async function queueVerificationMail(change: Change, account: Account): Promise<void> {
+  const message = await enqueueMail(change, account.email, 'verify_email', { accountId: account.id });
+  await change.manager.update(OutboxMessage, message.id, {
+    nextAttemptAt: new Date(change.now.getTime() + VERIFICATION_MAIL_GRACE_MS),
   });
 }
 
@@ -43,10 +43,9 @@ export interface AccountLimiters {
 
 /** Accounts and sessions: sign-up (with e-mail verification), log-in. */
 export class AccountService {
-  private readonly mailListeners = new Set<() => void>();
-
   constructor(
     private readonly db: Database,
+    private readonly changes: Changes,
     private readonly tokens: AuthTokenService,
     private readonly audit: AuditService,
     private readonly passwords: PasswordHasher,
@@ -54,15 +53,6 @@ export class AccountService {
     private readonly limiters: AccountLimiters,
     private readonly verifications: EmailVerifications,
   ) {}
-
-  /** `listener` runs after a transaction that queued e-mail has committed (the mail sender wakes). */
-  watchMail(listener: () => void): void {
-    this.mailListeners.add(listener);
-  }
-
-  private mailQueued(): void {
-    for (const listener of this.mailListeners) listener();
-  }
 
   /**
    * Creates an account (e-mail already normalised by the Email scalar) and logs it in. Its e-mail
@@ -73,12 +63,12 @@ export class AccountService {
     await this.limiters.signUps.consume(addressBucket(ctx.clientAddress));
     checkPasswordPolicy(input.password, input);
     const passwordHash = await this.passwords.hash(input.password);
-    const account = await this.db
-      .transaction(async (manager) => {
-        if (await manager.existsBy(Account, { email: input.email })) {
+    const account = await this.changes
+      .run(ctx, async (change) => {
+        if (await change.manager.existsBy(Account, { email: input.email })) {
           throw conflict('An account with this e-mail already exists');
         }
-        const created = await insertNew(manager, Account, {
+        const created = await insertNew(change.manager, Account, {
           id: newId(),
           email: input.email,
           name: input.name.trim(),
@@ -87,9 +77,9 @@ export class AccountService {
           emailVerificationNonce: EmailVerifications.newNonce(),
           createdAt: ctx.clock.now(),
         });
-        await queueVerificationMail(manager, ctx.clock.now(), created);
-        await ctx.signIn(created, manager);
-        await this.audit.record(ctx, manager, {
+        await queueVerificationMail(change, created);
+        await ctx.signIn(created, change.manager);
+        await this.audit.record(change, {
           action: 'account.signed_up',
           enterpriseId: null,
           targetType: 'Account',
@@ -100,7 +90,6 @@ export class AccountService {
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? conflict('An account with this e-mail already exists') : error;
       });
-    this.mailQueued();
     return { token: await this.tokens.issue(account.id), account };
   }
 
@@ -111,8 +100,8 @@ export class AccountService {
    */
   async verifyEmail(ctx: RequestContext, token: string): Promise<Account> {
     const viewer = ctx.requireViewer();
-    const account = await this.db.transaction(async (manager) => {
-      const current = await manager.findOneBy(Account, { id: viewer.account.id });
+    const account = await this.changes.run(ctx, async (change) => {
+      const current = await change.manager.findOneBy(Account, { id: viewer.account.id });
       if (!current) throw unauthenticated();
       if (current.emailVerifiedAt) return current;
       if (!this.verifications.verify(current, token)) {
@@ -121,8 +110,8 @@ export class AccountService {
         );
       }
       const verified = { emailVerifiedAt: ctx.clock.now(), emailVerificationNonce: null };
-      await manager.update(Account, current.id, verified);
-      await this.audit.record(ctx, manager, {
+      await change.manager.update(Account, current.id, verified);
+      await this.audit.record(change, {
         action: 'account.email_verified',
         enterpriseId: null,
         targetType: 'Account',
@@ -139,18 +128,16 @@ export class AccountService {
   async resendEmailVerification(ctx: RequestContext): Promise<boolean> {
     const viewer = ctx.requireViewer();
     await this.limiters.verificationMails.consume(viewer.account.id);
-    const queued = await this.db.transaction(async (manager) => {
-      const account = await manager.findOneBy(Account, { id: viewer.account.id });
+    return this.changes.run(ctx, async (change) => {
+      const account = await change.manager.findOneBy(Account, { id: viewer.account.id });
       if (!account || account.emailVerifiedAt) return false;
       // Kept when there is one, so the link of an earlier mail still works; accounts from before verification have none.
       if (!account.emailVerificationNonce) {
-        await manager.update(Account, account.id, { emailVerificationNonce: EmailVerifications.newNonce() });
+        await change.manager.update(Account, account.id, { emailVerificationNonce: EmailVerifications.newNonce() });
       }
-      await queueVerificationMail(manager, ctx.clock.now(), account);
+      await queueVerificationMail(change, account);
       return true;
     });
-    if (queued) this.mailQueued();
-    return queued;
   }
 
   /**
@@ -170,12 +157,12 @@ export class AccountService {
     await this.throttle.succeeded(email, ctx.clientAddress);
     const passwordHash = check.needsRehash ? await this.passwords.hash(password) : undefined;
     await ctx.signIn(account);
-    await this.db.transaction(async (manager) => {
+    await this.changes.run(ctx, async (change) => {
       // Only if the hash is still the one checked: a password changed meanwhile is not overwritten.
       if (passwordHash) {
-        await manager.update(Account, { id: account.id, passwordHash: account.passwordHash }, { passwordHash });
+        await change.manager.update(Account, { id: account.id, passwordHash: account.passwordHash }, { passwordHash });
       }
-      await this.audit.record(ctx, manager, {
+      await this.audit.record(change, {
         action: 'account.logged_in',
         enterpriseId: null,
         targetType: 'Account',

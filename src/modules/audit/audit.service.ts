@@ -1,6 +1,7 @@
-import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import { type Connection, decodeCursor, toConnection } from '../../common/connection';
 import { newId } from '../../common/ids';
+import type { Change } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, type Database } from '../../database/database';
 import { ADMINS, requireRole } from '../enterprise/enterprise.policy';
@@ -41,16 +42,17 @@ export class AuditService {
     return toConnection(await query.getMany(), args);
   }
 
-  async record(ctx: RequestContext, manager: EntityManager, entry: AuditEntry): Promise<AuditEvent> {
-    return insertNew(manager, AuditEvent, {
+  /** Records `entry` in `change`: it commits with what it records, or not at all. */
+  async record(change: Change, entry: AuditEntry): Promise<AuditEvent> {
+    return insertNew(change.manager, AuditEvent, {
       id: newId(),
-      actorId: ctx.viewer?.account.id ?? null,
+      actorId: change.ctx.viewer?.account.id ?? null,
       enterpriseId: entry.enterpriseId,
       action: entry.action,
       targetType: entry.targetType,
       targetId: entry.targetId,
       details: entry.details ?? {},
-      at: ctx.clock.now(),
+      at: change.now,
     });
   }
 }

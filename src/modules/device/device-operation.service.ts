@@ -1,9 +1,9 @@
-import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { badInput, conflict, notFound } from '../../common/errors';
 import { isId, newId } from '../../common/ids';
+import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
-import { insertNew, type Database } from '../../database/database';
+import { insertNew } from '../../database/database';
 import type { AuditService } from '../audit/audit.service';
 import { ADMINS_AND_OPERATORS, requireCurrentRole } from '../enterprise/enterprise.policy';
 import { NotificationPolicy, NotificationPolicyDevice } from '../notification/notification-policy.entity';
@@ -30,7 +30,7 @@ const MAX_CONFIGURATION_BYTES = 64 * 1024;
  */
 export class DeviceOperationService {
   constructor(
-    private readonly db: Database,
+    private readonly changes: Changes,
     private readonly audit: AuditService,
   ) {}
 
@@ -41,14 +41,14 @@ export class DeviceOperationService {
     kind: DeviceCommandKind,
     payload: Record<string, unknown> = {},
   ): Promise<DeviceCommand> {
-    return this.db.transaction(async (manager) => {
-      const device = await this.permitted(manager, ctx, deviceId, NEEDS[kind]);
+    return this.changes.run(ctx, async (change) => {
+      const device = await this.permitted(change, deviceId, NEEDS[kind]);
       if (kind === DeviceCommandKind.CONFIGURATION_UPDATE) {
         // TypeORM's partial type does not accept an open JSON object for a simple-json column.
         const changes = { configuration: payload, updatedAt: ctx.clock.now() } as QueryDeepPartialEntity<Device>;
-        await manager.update(Device, device.id, changes);
+        await change.manager.update(Device, device.id, changes);
       }
-      const command = await insertNew(manager, DeviceCommand, {
+      const command = await insertNew(change.manager, DeviceCommand, {
         id: newId(),
         deviceId: device.id,
         issuedById: ctx.requireViewer().account.id,
@@ -57,7 +57,7 @@ export class DeviceOperationService {
         status: 'QUEUED',
         createdAt: ctx.clock.now(),
       });
-      await this.audit.record(ctx, manager, {
+      await this.audit.record(change, {
         action: `device.${kind.toLowerCase()}`,
         enterpriseId: device.enterpriseId,
         targetType: 'Device',
@@ -78,15 +78,15 @@ export class DeviceOperationService {
   /** A new notification policy of the acting enterprise (ADMIN, OPERATOR). */
   createPolicy(ctx: RequestContext, name: string): Promise<NotificationPolicy> {
     const enterpriseId = ctx.actingEnterpriseId();
-    return this.db.transaction(async (manager) => {
-      await requireCurrentRole(manager, ctx, enterpriseId, ADMINS_AND_OPERATORS, 'create notification policies');
-      const policy = await insertNew(manager, NotificationPolicy, {
+    return this.changes.run(ctx, async (change) => {
+      await requireCurrentRole(change, enterpriseId, ADMINS_AND_OPERATORS, 'create notification policies');
+      const policy = await insertNew(change.manager, NotificationPolicy, {
         id: newId(),
         enterpriseId,
         name: name.trim(),
         createdAt: ctx.clock.now(),
       });
-      await this.audit.record(ctx, manager, {
+      await this.audit.record(change, {
         action: 'notification_policy.created',
         enterpriseId,
         targetType: 'NotificationPolicy',
@@ -102,16 +102,21 @@ export class DeviceOperationService {
    * into that enterprise with NOTIFICATIONS (lost on the BASIC plan).
    */
   addToPolicy(ctx: RequestContext, policyId: string, deviceId: string): Promise<NotificationPolicy> {
-    return this.db.transaction(async (manager) => {
-      const policy = isId(policyId) ? await manager.findOneBy(NotificationPolicy, { id: policyId }) : null;
+    return this.changes.run(ctx, async (change) => {
+      const policy = isId(policyId) ? await change.manager.findOneBy(NotificationPolicy, { id: policyId }) : null;
       if (!policy || !ctx.roleIn(policy.enterpriseId)) throw notFound('Notification policy');
-      await requireCurrentRole(manager, ctx, policy.enterpriseId, ADMINS_AND_OPERATORS, 'change notification policies');
-      const device = await this.permitted(manager, ctx, deviceId, Permission.NOTIFICATIONS);
-      if (await manager.existsBy(NotificationPolicyDevice, { policyId, deviceId })) {
+      await requireCurrentRole(change, policy.enterpriseId, ADMINS_AND_OPERATORS, 'change notification policies');
+      const device = await this.permitted(change, deviceId, Permission.NOTIFICATIONS);
+      if (await change.manager.existsBy(NotificationPolicyDevice, { policyId, deviceId })) {
         throw conflict('The device is in this policy already');
       }
-      await insertNew(manager, NotificationPolicyDevice, { id: newId(), policyId, deviceId, addedAt: ctx.clock.now() });
-      await this.audit.record(ctx, manager, {
+      await insertNew(change.manager, NotificationPolicyDevice, {
+        id: newId(),
+        policyId,
+        deviceId,
+        addedAt: ctx.clock.now(),
+      });
+      await this.audit.record(change, {
         action: 'device.added_to_notification_policy',
         enterpriseId: device.enterpriseId,
         targetType: 'Device',
@@ -122,15 +127,10 @@ export class DeviceOperationService {
     });
   }
 
-  private async permitted(
-    manager: EntityManager,
-    ctx: RequestContext,
-    deviceId: string,
-    permission: Permission,
-  ): Promise<Device> {
-    const device = await manager.findOneBy(Device, { id: deviceId });
+  private async permitted(change: Change, deviceId: string, permission: Permission): Promise<Device> {
+    const device = await change.manager.findOneBy(Device, { id: deviceId });
     if (!device) throw notFound('Device');
-    await requireDevicePermission(ctx, device, permission);
+    await requireDevicePermission(change.ctx, device, permission);
     return device;
   }
 }

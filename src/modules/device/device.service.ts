@@ -1,8 +1,8 @@
-import type { EntityManager } from 'typeorm';
 import { type Connection, decodeCursor, toConnection } from '../../common/connection';
 import { badInput, conflict, forbidden, notFound } from '../../common/errors';
 import { newId } from '../../common/ids';
 import type { Role } from '../../common/roles';
+import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import type { AuditService } from '../audit/audit.service';
@@ -30,6 +30,7 @@ const SERIAL_TAKEN = 'A device with this serial number is already registered';
 export class DeviceService {
   constructor(
     private readonly db: Database,
+    private readonly changes: Changes,
     private readonly audit: AuditService,
     /** Who reacts to a device's deletion or plan change (the shares of it). */
     private readonly facts: DeviceFactHandlers,
@@ -71,14 +72,14 @@ export class DeviceService {
   async createGroup(ctx: RequestContext, input: CreateDeviceGroupInput): Promise<DeviceGroup> {
     const enterpriseId = ctx.actingEnterpriseId();
     const name = input.name.trim();
-    return this.db.transaction(async (manager) => {
+    return this.changes.run(ctx, async (change) => {
       // Group creations in one enterprise queue behind its row, so that two concurrent requests
       // cannot both find a sibling name (or a depth) free and both insert.
       await this.db
-        .forUpdate(manager.createQueryBuilder(Enterprise, 'e').where('e.id = :enterpriseId', { enterpriseId }))
+        .forUpdate(change.manager.createQueryBuilder(Enterprise, 'e').where('e.id = :enterpriseId', { enterpriseId }))
         .getOne();
-      await requireCurrentRole(manager, ctx, enterpriseId, ADMINS, 'create device groups');
-      const groups = await manager.findBy(DeviceGroup, { enterpriseId });
+      await requireCurrentRole(change, enterpriseId, ADMINS, 'create device groups');
+      const groups = await change.manager.findBy(DeviceGroup, { enterpriseId });
       const parentId = input.parentId ?? null;
       if (parentId && !groups.some((group) => group.id === parentId)) throw notFound('Parent group');
       if (parentId && depthOf(groups, parentId) >= MAX_GROUP_DEPTH) {
@@ -87,14 +88,14 @@ export class DeviceService {
       if (groups.some((group) => group.parentId === parentId && group.name.toLowerCase() === name.toLowerCase())) {
         throw conflict(`A group named "${name}" already exists here`);
       }
-      const group = await insertNew(manager, DeviceGroup, {
+      const group = await insertNew(change.manager, DeviceGroup, {
         id: newId(),
         enterpriseId,
         parentId,
         name,
         createdAt: ctx.clock.now(),
       });
-      await this.audit.record(ctx, manager, {
+      await this.audit.record(change, {
         action: 'device_group.created',
         enterpriseId,
         targetType: 'DeviceGroup',
@@ -109,12 +110,12 @@ export class DeviceService {
     const enterpriseId = ctx.actingEnterpriseId();
     const serialNumber = input.serialNumber.trim().toUpperCase();
     const now = ctx.clock.now();
-    return this.db
-      .transaction(async (manager) => {
-        await requireCurrentRole(manager, ctx, enterpriseId, ADMINS, 'register devices');
-        if (input.groupId) await this.requireGroup(manager, enterpriseId, input.groupId);
-        if (await manager.existsBy(Device, { serialNumber })) throw conflict(SERIAL_TAKEN);
-        const device = await insertNew(manager, Device, {
+    return this.changes
+      .run(ctx, async (change) => {
+        await requireCurrentRole(change, enterpriseId, ADMINS, 'register devices');
+        if (input.groupId) await this.requireGroup(change, enterpriseId, input.groupId);
+        if (await change.manager.existsBy(Device, { serialNumber })) throw conflict(SERIAL_TAKEN);
+        const device = await insertNew(change.manager, Device, {
           id: newId(),
           enterpriseId,
           groupId: input.groupId ?? null,
@@ -133,7 +134,7 @@ export class DeviceService {
           createdAt: now,
           updatedAt: now,
         });
-        await this.audit.record(ctx, manager, {
+        await this.audit.record(change, {
           action: 'device.registered',
           enterpriseId,
           targetType: 'Device',
@@ -149,31 +150,30 @@ export class DeviceService {
 
   /** Moves a device to another group of its enterprise, or to the top level (`groupId` null). */
   move(ctx: RequestContext, deviceId: string, groupId: string | null): Promise<Device> {
-    return this.changeOwned(ctx, deviceId, ADMINS_AND_OPERATORS, 'move devices', async (manager, device) => {
-      if (groupId) await this.requireGroup(manager, device.enterpriseId, groupId);
+    return this.changeOwned(ctx, deviceId, ADMINS_AND_OPERATORS, 'move devices', async (change, device) => {
+      if (groupId) await this.requireGroup(change, device.enterpriseId, groupId);
       return { changes: { groupId }, action: 'device.moved', details: { from: device.groupId, to: groupId } };
     });
   }
 
   async changePlan(ctx: RequestContext, deviceId: string, plan: DevicePlan): Promise<Device> {
-    const device = await this.changeOwned(ctx, deviceId, ADMINS, 'change device plans', async (manager, device) => {
+    const device = await this.changeOwned(ctx, deviceId, ADMINS, 'change device plans', async (change, device) => {
       const from = device.plan;
-      await this.facts.planChanged(manager, ctx, { ...device, plan }, from);
+      await this.facts.planChanged(change, { ...device, plan }, from);
       return { changes: { plan }, action: 'device.plan_changed', details: { from, to: plan } };
     });
-    this.facts.deviceChangeCommitted();
     return device;
   }
 
   /** Deletes a device from the platform; only its owner's ADMINs may. Answers the deleted id. */
   async delete(ctx: RequestContext, deviceId: string): Promise<string> {
-    await this.db.transaction(async (manager) => {
-      const device = await this.loadOwned(ctx, manager, deviceId, ADMINS, 'delete devices');
-      await this.facts.deviceDeleted(manager, ctx, device.id);
+    await this.changes.run(ctx, async (change) => {
+      const device = await this.loadOwned(change, deviceId, ADMINS, 'delete devices');
+      await this.facts.deviceDeleted(change, device.id);
       // Policies of the owner and of recipients may list the device; no foreign key spans them.
-      await manager.delete(NotificationPolicyDevice, { deviceId: device.id });
-      await manager.delete(Device, { id: device.id });
-      await this.audit.record(ctx, manager, {
+      await change.manager.delete(NotificationPolicyDevice, { deviceId: device.id });
+      await change.manager.delete(Device, { id: device.id });
+      await this.audit.record(change, {
         action: 'device.deleted',
         enterpriseId: device.enterpriseId,
         targetType: 'Device',
@@ -181,21 +181,20 @@ export class DeviceService {
         details: { serialNumber: device.serialNumber, name: device.name },
       });
     });
-    this.facts.deviceChangeCommitted();
     return deviceId;
   }
 
   /**
-   * Loads a device for a change by its owner, writes the fields `change` answers and records the
-   * change in the event log, in one transaction.
+   * Loads a device for a change by its owner, writes the fields `work` answers and records the
+   * change in the event log, in one Change.
    */
   private changeOwned(
     ctx: RequestContext,
     deviceId: string,
     allowed: readonly Role[],
     action: string,
-    change: (
-      manager: EntityManager,
+    work: (
+      change: Change,
       device: Device,
     ) => Promise<{
       changes: Partial<Pick<Device, 'groupId' | 'plan'>>;
@@ -203,12 +202,12 @@ export class DeviceService {
       details: Record<string, unknown>;
     }>,
   ): Promise<Device> {
-    return this.db.transaction(async (manager) => {
-      const device = await this.loadOwned(ctx, manager, deviceId, allowed, action);
-      const { changes, ...audit } = await change(manager, device);
-      Object.assign(device, changes, { updatedAt: ctx.clock.now() });
-      await manager.update(Device, device.id, { ...changes, updatedAt: device.updatedAt });
-      await this.audit.record(ctx, manager, {
+    return this.changes.run(ctx, async (change) => {
+      const device = await this.loadOwned(change, deviceId, allowed, action);
+      const { changes, ...audit } = await work(change, device);
+      Object.assign(device, changes, { updatedAt: change.now });
+      await change.manager.update(Device, device.id, { ...changes, updatedAt: device.updatedAt });
+      await this.audit.record(change, {
         ...audit,
         enterpriseId: device.enterpriseId,
         targetType: 'Device',
@@ -218,24 +217,19 @@ export class DeviceService {
     });
   }
 
-  private async loadOwned(
-    ctx: RequestContext,
-    manager: EntityManager,
-    deviceId: string,
-    allowed: readonly Role[],
-    action: string,
-  ): Promise<Device> {
+  private async loadOwned(change: Change, deviceId: string, allowed: readonly Role[], action: string): Promise<Device> {
+    const { ctx } = change;
     ctx.requireViewer();
     const device = await this.db
-      .forUpdate(manager.createQueryBuilder(Device, 'device').where('device.id = :deviceId', { deviceId }))
+      .forUpdate(change.manager.createQueryBuilder(Device, 'device').where('device.id = :deviceId', { deviceId }))
       .getOne();
     if (!device || !(await canSeeDevice(ctx, device))) throw notFound('Device');
     if (!ctx.roleIn(device.enterpriseId)) throw forbidden(`Only the enterprise that owns a device may ${action}`);
-    await requireCurrentRole(manager, ctx, device.enterpriseId, allowed, action);
+    await requireCurrentRole(change, device.enterpriseId, allowed, action);
     return device;
   }
 
-  private async requireGroup(manager: EntityManager, enterpriseId: string, groupId: string): Promise<void> {
-    if (!(await manager.existsBy(DeviceGroup, { id: groupId, enterpriseId }))) throw notFound('Device group');
+  private async requireGroup(change: Change, enterpriseId: string, groupId: string): Promise<void> {
+    if (!(await change.manager.existsBy(DeviceGroup, { id: groupId, enterpriseId }))) throw notFound('Device group');
   }
 }

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Change } from '../../context/change';
 import { forbidden, notFound } from '../../common/errors';
 import { Role } from '../../common/roles';
 import type { FieldRules } from '../../context/auth-checker';
@@ -30,15 +30,14 @@ export function requireRole(ctx: RequestContext, enterpriseId: string, allowed: 
  * it) was not found.
  */
 export async function requireCurrentRole(
-  manager: EntityManager,
-  ctx: RequestContext,
+  change: Change,
   enterpriseId: string,
   allowed: readonly Role[],
   action: string,
   hidden?: string,
 ): Promise<Role> {
-  const accountId = ctx.requireViewer().account.id;
-  const membership = await manager.findOneBy(Membership, { enterpriseId, accountId });
+  const accountId = change.ctx.requireViewer().account.id;
+  const membership = await change.manager.findOneBy(Membership, { enterpriseId, accountId });
   return assertRole(membership?.role, allowed, action, hidden);
 }
 

@@ -1,8 +1,9 @@
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, toConnection, type Connection, type PageArgs } from '../../common/connection';
 import { AppError, badInput, conflict, notFound } from '../../common/errors';
 import { newId } from '../../common/ids';
 import { Role } from '../../common/roles';
+import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import { Account } from '../account/account.entity';
@@ -38,9 +39,8 @@ const LAST_ADMIN = 'An enterprise keeps at least one ADMIN: make another member 
 export class EnterpriseService {
   constructor(
     private readonly db: Database,
+    private readonly changes: Changes,
     private readonly audit: AuditService,
-    /** Called once a change that queued e-mail has committed (the mail sender wakes up). */
-    private readonly mailQueued: () => void,
   ) {}
 
   /** An enterprise the viewer is a member of; NOT_FOUND for any other. */
@@ -49,16 +49,9 @@ export class EnterpriseService {
     return ctx.loaders.enterprise.load(id);
   }
 
-  /** Runs a change that may queue e-mail in one transaction and, once it has committed, has it sent. */
-  private async commit<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.db.transaction(work);
-    this.mailQueued();
-    return result;
-  }
-
   /** Creates an enterprise with the viewer as its first ADMIN. */
   async create(ctx: RequestContext, input: CreateEnterpriseInput): Promise<Enterprise> {
-    const enterprise = await this.db.transaction((manager) => this.createIn(manager, ctx, input));
+    const enterprise = await this.changes.run(ctx, (change) => this.createIn(change, input));
     await ctx.refreshViewer();
     return enterprise;
   }
@@ -67,24 +60,24 @@ export class EnterpriseService {
    * Creates an enterprise inside the caller's transaction (e.g. while accepting a share); the
    * caller refreshes the viewer's roles after commit.
    */
-  async createIn(manager: EntityManager, ctx: RequestContext, input: CreateEnterpriseInput): Promise<Enterprise> {
-    const viewer = ctx.requireViewer();
-    const now = ctx.clock.now();
-    const created = await insertNew(manager, Enterprise, {
+  async createIn(change: Change, input: CreateEnterpriseInput): Promise<Enterprise> {
+    const viewer = change.ctx.requireViewer();
+    const now = change.now;
+    const created = await insertNew(change.manager, Enterprise, {
       id: newId(),
       name: input.name.trim(),
       dataCenter: input.dataCenter,
       settings: DEFAULT_ENTERPRISE_SETTINGS,
       createdAt: now,
     });
-    await insertNew(manager, Membership, {
+    await insertNew(change.manager, Membership, {
       id: newId(),
       enterpriseId: created.id,
       accountId: viewer.account.id,
       role: Role.ADMIN,
       createdAt: now,
     });
-    await this.audit.record(ctx, manager, {
+    await this.audit.record(change, {
       action: 'enterprise.created',
       enterpriseId: created.id,
       targetType: 'Enterprise',
@@ -109,17 +102,17 @@ export class EnterpriseService {
     if (input.operatorsCanShare !== undefined) changes.operatorsCanShare = input.operatorsCanShare;
     if (input.maxRecipientsPerDevice !== undefined) changes.maxRecipientsPerDevice = input.maxRecipientsPerDevice;
     if (!Object.keys(changes).length) throw badInput('Name at least one setting to change');
-    return this.db.transaction(async (manager) => {
-      await this.lockMembers(manager, ctx, enterpriseId, ADMINS, 'change the settings');
-      const enterprise = await manager.findOneByOrFail(Enterprise, { id: enterpriseId });
+    return this.changes.run(ctx, async (change) => {
+      await this.lockMembers(change, enterpriseId, ADMINS, 'change the settings');
+      const enterprise = await change.manager.findOneByOrFail(Enterprise, { id: enterpriseId });
       const before = enterprise.settings;
       const changed = (Object.keys(changes) as (keyof EnterpriseSettings)[]).filter(
         (key) => (before[key] ?? null) !== (changes[key] ?? null),
       );
       if (!changed.length) return enterprise;
       const settings: EnterpriseSettings = { ...before, ...changes };
-      await manager.update(Enterprise, enterpriseId, { settings });
-      await this.audit.record(ctx, manager, {
+      await change.manager.update(Enterprise, enterpriseId, { settings });
+      await this.audit.record(change, {
         action: 'enterprise.settings_changed',
         enterpriseId,
         targetType: 'Enterprise',
@@ -143,11 +136,11 @@ export class EnterpriseService {
     const viewer = ctx.requireViewer();
     const enterpriseId = input.enterpriseId ?? ctx.actingEnterpriseId();
     const now = ctx.clock.now();
-    return this.commit(async (manager) => {
-      await this.lockMembers(manager, ctx, enterpriseId, ADMINS, 'invite members');
+    return this.changes.run(ctx, async (change) => {
+      await this.lockMembers(change, enterpriseId, ADMINS, 'invite members');
       if (input.email === viewer.account.email) throw badInput('You cannot invite yourself');
       // Not a leak: ADMINs see the e-mails of their members anyway.
-      const isMember = await manager
+      const isMember = await change.manager
         .createQueryBuilder(Membership, 'm')
         .innerJoin(Account, 'a', 'a.id = m.accountId')
         .where('m.enterpriseId = :enterpriseId AND a.email = :email', { enterpriseId, email: input.email })
@@ -158,7 +151,7 @@ export class EnterpriseService {
         invitedById: viewer.account.id,
         expiresAt: new Date(now.getTime() + MEMBERSHIP_INVITATION_TTL_MS),
       };
-      const pending = await manager.findOneBy(MembershipInvitation, {
+      const pending = await change.manager.findOneBy(MembershipInvitation, {
         enterpriseId,
         email: input.email,
         status: MembershipInvitationStatus.PENDING,
@@ -166,10 +159,10 @@ export class EnterpriseService {
       let invitation: MembershipInvitation;
       if (pending) {
         allow(pending, MembershipInvitationAction.REFRESH, now);
-        await manager.update(MembershipInvitation, pending.id, offer);
+        await change.manager.update(MembershipInvitation, pending.id, offer);
         invitation = Object.assign(pending, offer);
       } else {
-        invitation = await insertNew(manager, MembershipInvitation, {
+        invitation = await insertNew(change.manager, MembershipInvitation, {
           id: newId(),
           enterpriseId,
           email: input.email,
@@ -179,15 +172,15 @@ export class EnterpriseService {
           ...offer,
         });
       }
-      await this.audit.record(ctx, manager, {
+      await this.audit.record(change, {
         action: 'member.invited',
         enterpriseId,
         targetType: 'MembershipInvitation',
         targetId: invitation.id,
         details: { email: input.email, role: input.role },
       });
-      if (await manager.existsBy(Account, { email: input.email })) {
-        await enqueueMail(manager, now, input.email, 'membership_invitation', { invitationId: invitation.id });
+      if (await change.manager.existsBy(Account, { email: input.email })) {
+        await enqueueMail(change, input.email, 'membership_invitation', { invitationId: invitation.id });
       }
       return invitation;
     });
@@ -197,19 +190,19 @@ export class EnterpriseService {
   async acceptInvitation(ctx: RequestContext, invitationId: string): Promise<Membership> {
     const viewer = ctx.requireViewer();
     const now = ctx.clock.now();
-    const membership = await this.db
-      .transaction(async (manager) => {
-        const invitation = await this.lockInvitationOfViewer(manager, ctx, invitationId);
+    const membership = await this.changes
+      .run(ctx, async (change) => {
+        const invitation = await this.lockInvitationOfViewer(change, invitationId);
         const status = allow(invitation, MembershipInvitationAction.ACCEPT, now);
-        const joined = await insertNew(manager, Membership, {
+        const joined = await insertNew(change.manager, Membership, {
           id: newId(),
           enterpriseId: invitation.enterpriseId,
           accountId: viewer.account.id,
           role: invitation.role,
           createdAt: now,
         });
-        await manager.update(MembershipInvitation, invitation.id, { status, answeredAt: now });
-        await this.audit.record(ctx, manager, {
+        await change.manager.update(MembershipInvitation, invitation.id, { status, answeredAt: now });
+        await this.audit.record(change, {
           action: 'member.joined',
           enterpriseId: invitation.enterpriseId,
           targetType: 'Account',
@@ -227,19 +220,19 @@ export class EnterpriseService {
 
   /** The invitee says no; the enterprise's ADMINs see it declined. */
   async declineInvitation(ctx: RequestContext, invitationId: string): Promise<MembershipInvitation> {
-    return this.db.transaction(async (manager) => {
-      const invitation = await this.lockInvitationOfViewer(manager, ctx, invitationId);
-      return this.answer(manager, ctx, invitation, MembershipInvitationAction.DECLINE, 'member.invitation_declined');
+    return this.changes.run(ctx, async (change) => {
+      const invitation = await this.lockInvitationOfViewer(change, invitationId);
+      return this.answer(change, invitation, MembershipInvitationAction.DECLINE, 'member.invitation_declined');
     });
   }
 
   /** An ADMIN of the enterprise withdraws an invitation nobody has answered. */
   async revokeInvitation(ctx: RequestContext, invitationId: string): Promise<MembershipInvitation> {
-    return this.db.transaction(async (manager) => {
-      const invitation = await this.lockInvitation(manager, invitationId);
+    return this.changes.run(ctx, async (change) => {
+      const invitation = await this.lockInvitation(change, invitationId);
       if (!invitation) throw notFound(INVITATION);
-      await requireCurrentRole(manager, ctx, invitation.enterpriseId, ADMINS, 'revoke invitations', INVITATION);
-      return this.answer(manager, ctx, invitation, MembershipInvitationAction.REVOKE, 'member.invitation_revoked');
+      await requireCurrentRole(change, invitation.enterpriseId, ADMINS, 'revoke invitations', INVITATION);
+      return this.answer(change, invitation, MembershipInvitationAction.REVOKE, 'member.invitation_revoked');
     });
   }
 
@@ -274,15 +267,15 @@ export class EnterpriseService {
   }
 
   async setMemberRole(ctx: RequestContext, input: SetMemberRoleInput): Promise<Membership> {
-    return this.db.transaction(async (manager) => {
-      await this.lockMembers(manager, ctx, input.enterpriseId, ADMINS, "change members' roles");
-      const membership = await this.findMember(manager, input.enterpriseId, input.accountId);
+    return this.changes.run(ctx, async (change) => {
+      await this.lockMembers(change, input.enterpriseId, ADMINS, "change members' roles");
+      const membership = await this.findMember(change, input.enterpriseId, input.accountId);
       const previous = membership.role;
       if (previous === input.role) return membership;
-      if (previous === Role.ADMIN) await this.ensureAnotherAdmin(manager, input.enterpriseId);
+      if (previous === Role.ADMIN) await this.ensureAnotherAdmin(change, input.enterpriseId);
       membership.role = input.role;
-      await manager.update(Membership, membership.id, { role: input.role });
-      await this.audit.record(ctx, manager, {
+      await change.manager.update(Membership, membership.id, { role: input.role });
+      await this.audit.record(change, {
         action: 'member.role_changed',
         enterpriseId: input.enterpriseId,
         targetType: 'Account',
@@ -296,12 +289,12 @@ export class EnterpriseService {
   /** ADMINs remove anyone; every member may remove themselves (leave). */
   async removeMember(ctx: RequestContext, input: RemoveMemberInput): Promise<boolean> {
     const leaving = ctx.requireViewer().account.id === input.accountId;
-    await this.db.transaction(async (manager) => {
-      await this.lockMembers(manager, ctx, input.enterpriseId, leaving ? ALL_ROLES : ADMINS, 'remove members');
-      const membership = await this.findMember(manager, input.enterpriseId, input.accountId);
-      if (membership.role === Role.ADMIN) await this.ensureAnotherAdmin(manager, input.enterpriseId);
-      await manager.delete(Membership, { id: membership.id });
-      await this.audit.record(ctx, manager, {
+    await this.changes.run(ctx, async (change) => {
+      await this.lockMembers(change, input.enterpriseId, leaving ? ALL_ROLES : ADMINS, 'remove members');
+      const membership = await this.findMember(change, input.enterpriseId, input.accountId);
+      if (membership.role === Role.ADMIN) await this.ensureAnotherAdmin(change, input.enterpriseId);
+      await change.manager.delete(Membership, { id: membership.id });
+      await this.audit.record(change, {
         action: 'member.removed',
         enterpriseId: input.enterpriseId,
         targetType: 'Account',
@@ -319,19 +312,18 @@ export class EnterpriseService {
    * pass the last-ADMIN check, and the second one acts with its role as the first one left it.
    */
   private async lockMembers(
-    manager: EntityManager,
-    ctx: RequestContext,
+    change: Change,
     enterpriseId: string,
     allowed: readonly Role[],
     action: string,
   ): Promise<void> {
-    await this.lockEnterprise(manager, enterpriseId);
-    await requireCurrentRole(manager, ctx, enterpriseId, allowed, action);
+    await this.lockEnterprise(change, enterpriseId);
+    await requireCurrentRole(change, enterpriseId, allowed, action);
   }
 
-  private async lockEnterprise(manager: EntityManager, enterpriseId: string): Promise<void> {
+  private async lockEnterprise(change: Change, enterpriseId: string): Promise<void> {
     await this.db
-      .forUpdate(manager.createQueryBuilder(Enterprise, 'e').where('e.id = :enterpriseId', { enterpriseId }))
+      .forUpdate(change.manager.createQueryBuilder(Enterprise, 'e').where('e.id = :enterpriseId', { enterpriseId }))
       .getOne();
   }
 
@@ -339,37 +331,32 @@ export class EnterpriseService {
    * An invitation read behind its enterprise's lock, like every change to the members: an
    * acceptance racing a revocation (or a second invitation) is judged after it.
    */
-  private async lockInvitation(manager: EntityManager, invitationId: string): Promise<MembershipInvitation | null> {
-    const found = await manager.findOneBy(MembershipInvitation, { id: invitationId });
+  private async lockInvitation(change: Change, invitationId: string): Promise<MembershipInvitation | null> {
+    const found = await change.manager.findOneBy(MembershipInvitation, { id: invitationId });
     if (!found) return null;
-    await this.lockEnterprise(manager, found.enterpriseId);
-    return manager.findOneBy(MembershipInvitation, { id: invitationId });
+    await this.lockEnterprise(change, found.enterpriseId);
+    return change.manager.findOneBy(MembershipInvitation, { id: invitationId });
   }
 
   /** An invitation addressed to the viewer's verified e-mail; NOT_FOUND for anyone else's, as if it did not exist. */
-  private async lockInvitationOfViewer(
-    manager: EntityManager,
-    ctx: RequestContext,
-    invitationId: string,
-  ): Promise<MembershipInvitation> {
-    const email = ctx.requireViewer().verifiedEmail;
-    const invitation = await this.lockInvitation(manager, invitationId);
+  private async lockInvitationOfViewer(change: Change, invitationId: string): Promise<MembershipInvitation> {
+    const email = change.ctx.requireViewer().verifiedEmail;
+    const invitation = await this.lockInvitation(change, invitationId);
     if (!invitation || email === null || invitation.email !== email) throw notFound(INVITATION);
     return invitation;
   }
 
   /** Declines or revokes: the invitation ends without a membership. */
   private async answer(
-    manager: EntityManager,
-    ctx: RequestContext,
+    change: Change,
     invitation: MembershipInvitation,
     action: MembershipInvitationAction,
     auditAction: string,
   ): Promise<MembershipInvitation> {
-    const now = ctx.clock.now();
+    const now = change.now;
     const status = allow(invitation, action, now);
-    await manager.update(MembershipInvitation, invitation.id, { status, answeredAt: now });
-    await this.audit.record(ctx, manager, {
+    await change.manager.update(MembershipInvitation, invitation.id, { status, answeredAt: now });
+    await this.audit.record(change, {
       action: auditAction,
       enterpriseId: invitation.enterpriseId,
       targetType: 'MembershipInvitation',
@@ -379,14 +366,14 @@ export class EnterpriseService {
     return Object.assign(invitation, { status, answeredAt: now });
   }
 
-  private async findMember(manager: EntityManager, enterpriseId: string, accountId: string): Promise<Membership> {
-    const membership = await manager.findOneBy(Membership, { enterpriseId, accountId });
+  private async findMember(change: Change, enterpriseId: string, accountId: string): Promise<Membership> {
+    const membership = await change.manager.findOneBy(Membership, { enterpriseId, accountId });
     if (!membership) throw notFound('Member');
     return membership;
   }
 
-  private async ensureAnotherAdmin(manager: EntityManager, enterpriseId: string): Promise<void> {
-    const admins = await manager.countBy(Membership, { enterpriseId, role: Role.ADMIN });
+  private async ensureAnotherAdmin(change: Change, enterpriseId: string): Promise<void> {
+    const admins = await change.manager.countBy(Membership, { enterpriseId, role: Role.ADMIN });
     if (admins <= 1) throw conflict(LAST_ADMIN);
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { newId } from '../../common/ids';
+import type { Change } from '../../context/change';
 import { insertNew } from '../../database/database';
 import { OutboxMessage } from './outbox-message.entity';
 
@@ -19,7 +20,7 @@ import { OutboxMessage } from './outbox-message.entity';
  *   }
  * }
  * ```
- * and by passing its renderer to `createMailSender` in `src/app.ts` (the compiler then insists on it).
+ * and by passing its renderer to `createMailSender` in `src/composition.ts` (the compiler then insists on it).
  */
 export interface MailPayloads {
   invitation: { shareId: string };
@@ -57,23 +58,23 @@ export type MailRenderer<Payload> = (payload: Payload, manager: EntityManager) =
 /** One renderer per template: what `createMailSender` needs to send every kind of e-mail. */
 export type MailRenderers = { [Template in MailTemplate]: MailRenderer<MailPayloads[Template]> };
 
-/** Queues an e-mail in the transaction of the change that causes it. */
+/** Queues an e-mail in the change that causes it; the mail sender wakes once the change has committed. */
 export function enqueueMail<Template extends MailTemplate>(
-  manager: EntityManager,
-  now: Date,
+  change: Change,
   to: string,
   template: Template,
   payload: MailPayloads[Template],
 ): Promise<OutboxMessage> {
-  return insertNew(manager, OutboxMessage, {
+  change.wrote('mail');
+  return insertNew(change.manager, OutboxMessage, {
     id: newId(),
     to,
     template,
     payload,
-    createdAt: now,
+    createdAt: change.now,
     sentAt: null,
     attempts: 0,
-    nextAttemptAt: now,
+    nextAttemptAt: change.now,
     lastError: null,
   });
 }

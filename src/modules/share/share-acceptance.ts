@@ -1,8 +1,9 @@
-import { LessThan, MoreThan, type EntityManager } from 'typeorm';
+import { LessThan, MoreThan } from 'typeorm';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
 import type { Limiter } from '../../common/rate-limits';
 import { Role } from '../../common/roles';
+import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import type { Database } from '../../database/database';
 import { Enterprise } from '../enterprise/enterprise.entity';
@@ -24,6 +25,7 @@ const MAX_CODE_FAILURES = 5;
 export class ShareAcceptance {
   constructor(
     private readonly db: Database,
+    private readonly changes: Changes,
     private readonly steps: ShareSteps,
     private readonly enterprises: EnterpriseService,
     private readonly invitations: ShareInvitations,
@@ -47,13 +49,12 @@ export class ShareAcceptance {
     }
     if (input.enterpriseId && input.newEnterprise) throw badInput('Give enterpriseId or newEnterprise, not both');
     await this.acceptAttempts.consume(viewer.account.id);
-    const now = ctx.clock.now();
     const reserved = !input.token && (await this.reserveCodeAttempt(shareId, viewer.verifiedEmail));
     /** The nonce of the code that compared right, while the acceptance is not yet committed. */
     let rightCodeNonce: string | null = null;
     try {
-      const accepted = await this.steps.commit(async (manager) => {
-        const share = await this.steps.lock(manager, shareId);
+      const accepted = await this.changes.run(ctx, async (change) => {
+        const share = await this.steps.lock(change, shareId);
         if (!share || (input.token && !this.invitations.verifyToken(share, input.token))) throw notFound('Share');
         if (share.recipientEmail !== viewer.verifiedEmail) {
           throw forbidden(
@@ -63,7 +64,7 @@ export class ShareAcceptance {
           );
         }
         const next = this.steps.allow(share, ShareAction.ACCEPT);
-        if (share.invitationExpiresAt <= now) {
+        if (share.invitationExpiresAt <= change.now) {
           throw new AppError(ErrorCode.INVITATION_EXPIRED, 'This invitation has expired: ask for a new one');
         }
         if (!input.token) {
@@ -71,12 +72,12 @@ export class ShareAcceptance {
           if (!this.invitations.verifyCode(share, input.code!)) throw wrongCode(share.codeFailures);
           rightCodeNonce = share.codeNonce;
         }
-        const receivingEnterpriseId = await this.receivingEnterprise(manager, ctx, share, input);
-        const deviceIds = await this.steps.moveLiveDevices(manager, share.id, deviceStatusFor(next), null);
-        await this.steps.apply(manager, ctx, share, ShareAction.ACCEPT, {
+        const receivingEnterpriseId = await this.receivingEnterprise(change, share, input);
+        const deviceIds = await this.steps.moveLiveDevices(change, share.id, deviceStatusFor(next), null);
+        await this.steps.apply(change, share, ShareAction.ACCEPT, {
           next,
           deviceIds,
-          changes: { recipientId: viewer.account.id, receivingEnterpriseId, acceptedAt: now },
+          changes: { recipientId: viewer.account.id, receivingEnterpriseId, acceptedAt: change.now },
         });
         return share;
       });
@@ -131,12 +132,12 @@ export class ShareAcceptance {
    * accepting it would.
    */
   decline(ctx: RequestContext, shareId: string): Promise<Share> {
-    return this.steps.commit(async (manager) => {
-      const share = await this.steps.lockReceived(manager, ctx, shareId, ShareAction.DECLINE);
-      if (share.invitationExpiresAt <= ctx.clock.now()) {
+    return this.changes.run(ctx, async (change) => {
+      const share = await this.steps.lockReceived(change, shareId, ShareAction.DECLINE);
+      if (share.invitationExpiresAt <= change.now) {
         throw new AppError(ErrorCode.INVITATION_EXPIRED, 'This invitation has expired: there is nothing to decline');
       }
-      return this.steps.end(manager, ctx, share, ShareAction.DECLINE);
+      return this.steps.end(change, share, ShareAction.DECLINE);
     });
   }
 
@@ -145,44 +146,40 @@ export class ShareAcceptance {
    * CANCELLED (LEFT_BY_RECIPIENT), and the sharer is told.
    */
   leave(ctx: RequestContext, shareId: string): Promise<Share> {
-    return this.steps.commit(async (manager) => {
-      const share = await this.steps.lockReceived(manager, ctx, shareId, ShareAction.LEAVE);
-      return this.steps.end(manager, ctx, share, ShareAction.LEAVE);
+    return this.changes.run(ctx, async (change) => {
+      const share = await this.steps.lockReceived(change, shareId, ShareAction.LEAVE);
+      return this.steps.end(change, share, ShareAction.LEAVE);
     });
   }
 
   /** The recipient removes a device from their own view; the share ends with its last device. */
   removeDevice(ctx: RequestContext, shareId: string, deviceId: string): Promise<Share> {
-    return this.steps.commit(async (manager) => {
-      const share = await this.steps.lockReceived(manager, ctx, shareId, ShareAction.REMOVE_DEVICE);
-      const live = await this.steps.liveDeviceIds(manager, share.id);
+    return this.changes.run(ctx, async (change) => {
+      const share = await this.steps.lockReceived(change, shareId, ShareAction.REMOVE_DEVICE);
+      const live = await this.steps.liveDeviceIds(change, share.id);
       const next = this.steps.allow(share, ShareAction.REMOVE_DEVICE, live.length - 1);
       if (!live.includes(deviceId)) throw notFound('Shared device');
-      await this.steps.takeOut(manager, ctx, share, [deviceId], ShareAction.REMOVE_DEVICE, next);
+      await this.steps.takeOut(change, share, [deviceId], ShareAction.REMOVE_DEVICE, next);
       return share;
     });
   }
 
   /** The enterprise the recipient receives the devices in; it must be in the devices' data center. */
-  private async receivingEnterprise(
-    manager: EntityManager,
-    ctx: RequestContext,
-    share: Share,
-    input: AcceptShareInput,
-  ): Promise<string> {
-    const owner = await manager.findOneByOrFail(Enterprise, { id: share.enterpriseId });
+  private async receivingEnterprise(change: Change, share: Share, input: AcceptShareInput): Promise<string> {
+    const owner = await change.manager.findOneByOrFail(Enterprise, { id: share.enterpriseId });
     if (input.newEnterprise) {
-      const created = await this.enterprises.createIn(manager, ctx, {
+      const created = await this.enterprises.createIn(change, {
         name: input.newEnterprise.name,
         dataCenter: owner.dataCenter,
       });
       return created.id;
     }
-    const enterpriseId = input.enterpriseId ?? ctx.actingEnterpriseId();
-    const membership = await manager.findOneBy(Membership, { enterpriseId, accountId: ctx.requireViewer().account.id });
+    const enterpriseId = input.enterpriseId ?? change.ctx.actingEnterpriseId();
+    const accountId = change.ctx.requireViewer().account.id;
+    const membership = await change.manager.findOneBy(Membership, { enterpriseId, accountId });
     if (!membership) throw notFound('Enterprise');
     if (membership.role === Role.VIEWER) throw forbidden('A VIEWER cannot receive shared devices into an enterprise');
-    const receiving = await manager.findOneByOrFail(Enterprise, { id: enterpriseId });
+    const receiving = await change.manager.findOneByOrFail(Enterprise, { id: enterpriseId });
     if (receiving.dataCenter !== owner.dataCenter) {
       throw new AppError(
         ErrorCode.DATA_CENTER_MISMATCH,

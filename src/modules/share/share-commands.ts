@@ -1,6 +1,7 @@
 import { badInput, forbidden } from '../../common/errors';
 import { newId } from '../../common/ids';
 import { Role } from '../../common/roles';
+import type { Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, type Database } from '../../database/database';
 import { ShareInvitations } from './share-invitation';
@@ -25,11 +26,12 @@ const DAY_MS = 24 * 3600 * 1000;
 /**
  * The sharer's side of the lifecycle (SPEC §2): share, re-send, copy the link, add devices,
  * extend and cancel. Each command locks what it reads (as the share's manager, `manageShare`),
- * checks, and applies one step, in one transaction.
+ * checks, and applies one step, in one Change.
  */
 export class ShareCommands {
   constructor(
     private readonly db: Database,
+    private readonly changes: Changes,
     private readonly steps: ShareSteps,
     private readonly eligibility: ShareEligibility,
     private readonly invitations: ShareInvitations,
@@ -42,20 +44,14 @@ export class ShareCommands {
   async share(ctx: RequestContext, input: ShareDevicesInput): Promise<ShareInvitation> {
     const viewer = ctx.requireViewer();
     const enterpriseId = ctx.actingEnterpriseId();
-    const now = ctx.clock.now();
-    const { share, emailSent } = await this.steps.commit(async (manager) => {
-      const problems = await this.eligibility.requestProblems(manager, ctx, enterpriseId, input);
+    const { share, emailSent } = await this.changes.run(ctx, async (change) => {
+      const now = change.now;
+      const problems = await this.eligibility.requestProblems(change, enterpriseId, input);
       if (problems.length) throw badInput(problems.join('; '), { problems });
-      const verdicts = await this.eligibility.judgeDevices(
-        manager,
-        ctx,
-        enterpriseId,
-        input.deviceIds,
-        input.recipientEmail,
-      );
+      const verdicts = await this.eligibility.judgeDevices(change, enterpriseId, input.deviceIds, input.recipientEmail);
       refuseIfAny(verdicts);
       const expiresAt = input.expiresAt ?? null;
-      const created = await insertNew(manager, Share, {
+      const created = await insertNew(change.manager, Share, {
         id: newId(),
         enterpriseId,
         sharerId: viewer.account.id,
@@ -77,34 +73,34 @@ export class ShareCommands {
         endReason: null,
       });
       const deviceIds = verdicts.map((verdict) => verdict.deviceId);
-      await this.steps.addDeviceRows(manager, created.id, deviceIds, SharedDeviceStatus.PENDING, now);
-      await this.steps.record(manager, ctx, created, CREATION, null, deviceIds);
-      return { share: created, emailSent: await this.steps.inviteByMail(manager, created, now) };
+      await this.steps.addDeviceRows(change, created.id, deviceIds, SharedDeviceStatus.PENDING);
+      await this.steps.record(change, created, CREATION, null, deviceIds);
+      change.wrote('deadline');
+      return { share: created, emailSent: await this.steps.inviteByMail(change, created) };
     });
     return this.invitationOf(share, emailSent);
   }
 
   /** The same link again, for the sharer to pass on ("Copy Sharing Link"). */
   async link(ctx: RequestContext, shareId: string): Promise<string> {
-    const share = await this.db.transaction((manager) =>
-      this.steps.lockManaged(manager, ctx, shareId, ShareAction.COPY_LINK),
+    const share = await this.changes.run(ctx, (change) =>
+      this.steps.lockManaged(change, shareId, ShareAction.COPY_LINK),
     );
     return this.invitations.link(share);
   }
 
   /** A fresh confirmation code (which also unlocks a locked one) and a new invitation e-mail. */
   async resendInvitation(ctx: RequestContext, shareId: string): Promise<ShareInvitation> {
-    const now = ctx.clock.now();
-    const { share, emailSent } = await this.steps.commit(async (manager) => {
-      const locked = await this.steps.lockManaged(manager, ctx, shareId, ShareAction.RESEND_INVITATION);
-      await this.steps.apply(manager, ctx, locked, ShareAction.RESEND_INVITATION, {
+    const { share, emailSent } = await this.changes.run(ctx, async (change) => {
+      const locked = await this.steps.lockManaged(change, shareId, ShareAction.RESEND_INVITATION);
+      await this.steps.apply(change, locked, ShareAction.RESEND_INVITATION, {
         changes: {
           codeNonce: ShareInvitations.newNonce(),
           codeFailures: 0,
-          invitationExpiresAt: invitationDeadline(now, locked.expiresAt),
+          invitationExpiresAt: invitationDeadline(change.now, locked.expiresAt),
         },
       });
-      return { share: locked, emailSent: await this.steps.inviteByMail(manager, locked, now) };
+      return { share: locked, emailSent: await this.steps.inviteByMail(change, locked) };
     });
     return this.invitationOf(share, emailSent);
   }
@@ -120,33 +116,32 @@ export class ShareCommands {
 
   /** Ends the whole share ("cancel sharing for all devices"). */
   cancel(ctx: RequestContext, shareId: string): Promise<Share> {
-    return this.steps.commit(async (manager) => {
-      const share = await this.steps.lockManaged(manager, ctx, shareId, ShareAction.CANCEL);
-      return this.steps.end(manager, ctx, share, ShareAction.CANCEL);
+    return this.changes.run(ctx, async (change) => {
+      const share = await this.steps.lockManaged(change, shareId, ShareAction.CANCEL);
+      return this.steps.end(change, share, ShareAction.CANCEL);
     });
   }
 
   /** Takes some devices out of a share; the share is cancelled when none is left. */
   cancelDevices(ctx: RequestContext, shareId: string, deviceIds: string[]): Promise<Share> {
-    return this.steps.commit(async (manager) => {
-      const share = await this.steps.lockManaged(manager, ctx, shareId, ShareAction.CANCEL_DEVICES);
-      const live = await this.steps.liveDeviceIds(manager, share.id);
+    return this.changes.run(ctx, async (change) => {
+      const share = await this.steps.lockManaged(change, shareId, ShareAction.CANCEL_DEVICES);
+      const live = await this.steps.liveDeviceIds(change, share.id);
       const wanted = [...new Set(deviceIds)];
       const missing = wanted.filter((id) => !live.includes(id));
       if (missing.length) throw badInput(`Not in this share (or no longer shared): ${missing.join(', ')}`);
       const next = this.steps.allow(share, ShareAction.CANCEL_DEVICES, live.length - wanted.length);
-      await this.steps.takeOut(manager, ctx, share, wanted, ShareAction.CANCEL_DEVICES, next);
+      await this.steps.takeOut(change, share, wanted, ShareAction.CANCEL_DEVICES, next);
       return share;
     });
   }
 
   /** Adds devices to a PENDING or ACTIVE share (rules 1-5); they take its permissions and status. */
   addDevices(ctx: RequestContext, shareId: string, deviceIds: string[]): Promise<Share> {
-    return this.steps.commit(async (manager) => {
-      const share = await this.steps.lockManaged(manager, ctx, shareId, ShareAction.ADD_DEVICES);
+    return this.changes.run(ctx, async (change) => {
+      const share = await this.steps.lockManaged(change, shareId, ShareAction.ADD_DEVICES);
       const verdicts = await this.eligibility.judgeDevices(
-        manager,
-        ctx,
+        change,
         share.enterpriseId,
         deviceIds,
         share.recipientEmail,
@@ -154,9 +149,8 @@ export class ShareCommands {
       );
       refuseIfAny(verdicts);
       const added = verdicts.map((verdict) => verdict.deviceId);
-      const now = ctx.clock.now();
-      await this.steps.addDeviceRows(manager, share.id, added, deviceStatusFor(share.status), now);
-      await this.steps.apply(manager, ctx, share, ShareAction.ADD_DEVICES, { deviceIds: added });
+      await this.steps.addDeviceRows(change, share.id, added, deviceStatusFor(share.status));
+      await this.steps.apply(change, share, ShareAction.ADD_DEVICES, { deviceIds: added });
       return share;
     });
   }
@@ -167,16 +161,15 @@ export class ShareCommands {
    */
   async extend(ctx: RequestContext, input: ExtendShareInput): Promise<Share> {
     if ((input.byDays == null) === (input.until == null)) throw badInput('Give either byDays or until');
-    return this.steps.commit(async (manager) => {
-      const share = await this.steps.lockManaged(manager, ctx, input.shareId, ShareAction.EXTEND);
+    return this.changes.run(ctx, async (change) => {
+      const share = await this.steps.lockManaged(change, input.shareId, ShareAction.EXTEND);
       if (!share.expiresAt) throw badInput('This share never expires: there is nothing to extend');
-      const now = ctx.clock.now();
       const expiresAt = input.until ?? new Date(share.expiresAt.getTime() + input.byDays! * DAY_MS);
       if (expiresAt <= share.expiresAt) throw badInput('The new expiry must be later than the current one');
-      const problem = expiryProblem(expiresAt, now);
+      const problem = expiryProblem(expiresAt, change.now);
       if (problem) throw badInput(problem);
-      await this.steps.apply(manager, ctx, share, ShareAction.EXTEND, {
-        deviceIds: await this.steps.liveDeviceIds(manager, share.id),
+      await this.steps.apply(change, share, ShareAction.EXTEND, {
+        deviceIds: await this.steps.liveDeviceIds(change, share.id),
         changes: { expiresAt, expiryWarnedAt: null },
         details: { from: share.expiresAt.toISOString(), to: expiresAt.toISOString() },
       });
@@ -194,8 +187,8 @@ export class ShareCommands {
     const enterpriseId = ctx.actingEnterpriseId();
     if (ctx.roleIn(enterpriseId) === Role.VIEWER) throw forbidden('VIEWERs do not share devices');
     const managed = manageShare.scope(actor, { share: 'share' });
-    return this.steps.commit(async (manager) => {
-      const query = manager
+    return this.changes.run(ctx, async (change) => {
+      const query = change.manager
         .createQueryBuilder(Share, 'share')
         .where('share.enterpriseId = :enterpriseId', { enterpriseId })
         .andWhere('share.recipientEmail = :recipientEmail', { recipientEmail })
@@ -203,7 +196,7 @@ export class ShareCommands {
         .andWhere(managed.where, managed.params)
         .orderBy('share.id');
       const shares = await this.db.forUpdate(query).getMany();
-      for (const share of shares) await this.steps.end(manager, ctx, share, ShareAction.CANCEL);
+      for (const share of shares) await this.steps.end(change, share, ShareAction.CANCEL);
       return shares;
     });
   }

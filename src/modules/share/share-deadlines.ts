@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import { rawInstant } from '../../database/columns';
 import type { Database } from '../../database/database';
@@ -19,6 +20,7 @@ const deadlineColumn = (kind: Deadline) => (kind === 'invitation' ? 'share.invit
 export class ShareDeadlines {
   constructor(
     private readonly db: Database,
+    private readonly changes: Changes,
     private readonly steps: ShareSteps,
     /** How long before expiresAt both sides are told that a share is expiring soon. */
     private readonly expiryWarningMs: number,
@@ -34,13 +36,9 @@ export class ShareDeadlines {
     const now = ctx.clock.now();
     let handled = 0;
     for (const kind of DEADLINES) {
-      // Not `commit`: a sweep that finds nothing must not tell listeners (the scheduler among them) of a change.
-      while (
-        handled < limit &&
-        (await this.db.transaction((manager) => this.applyNextDeadline(manager, ctx, kind, now)))
-      ) {
+      // A sweep that finds nothing writes nothing, so it wakes nobody (the scheduler among them).
+      while (handled < limit && (await this.changes.run(ctx, (change) => this.applyNextDeadline(change, kind, now)))) {
         handled++;
-        this.steps.notifyChanged();
       }
     }
     return handled;
@@ -85,29 +83,19 @@ export class ShareDeadlines {
    * due. On PostgreSQL the claim skips shares another transaction holds, so that several
    * instances sweeping at once each take different shares and none is handled twice.
    */
-  private async applyNextDeadline(
-    manager: EntityManager,
-    ctx: RequestContext,
-    kind: Deadline,
-    now: Date,
-  ): Promise<boolean> {
-    const query = this.dueQuery(manager, kind, now).orderBy(deadlineColumn(kind), 'ASC').limit(1);
+  private async applyNextDeadline(change: Change, kind: Deadline, now: Date): Promise<boolean> {
+    const query = this.dueQuery(change.manager, kind, now).orderBy(deadlineColumn(kind), 'ASC').limit(1);
     const share = await this.db.claim(query).getOne();
     if (!share) return false;
     if (kind === 'warn') {
-      await this.steps.apply(manager, ctx, share, ShareAction.WARN_EXPIRY, {
-        deviceIds: await this.steps.liveDeviceIds(manager, share.id),
+      await this.steps.apply(change, share, ShareAction.WARN_EXPIRY, {
+        deviceIds: await this.steps.liveDeviceIds(change, share.id),
         changes: { expiryWarnedAt: now },
         touch: false,
       });
       return true;
     }
-    await this.steps.end(
-      manager,
-      ctx,
-      share,
-      kind === 'invitation' ? ShareAction.EXPIRE_INVITATION : ShareAction.EXPIRE,
-    );
+    await this.steps.end(change, share, kind === 'invitation' ? ShareAction.EXPIRE_INVITATION : ShareAction.EXPIRE);
     return true;
   }
 }

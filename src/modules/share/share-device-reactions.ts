@@ -1,5 +1,5 @@
-import { In, type EntityManager } from 'typeorm';
-import type { RequestContext } from '../../context/request-context';
+import { In } from 'typeorm';
+import type { Change } from '../../context/change';
 import type { DevicePlan } from '../device/device-plan';
 import type { DeviceFactHandlers } from '../device/device-facts';
 import type { Device } from '../device/device.entity';
@@ -16,22 +16,17 @@ import { LIVE_DEVICE_STATUSES, type ShareSteps } from './share-steps';
 export class ShareDeviceReactions implements DeviceFactHandlers {
   constructor(private readonly steps: ShareSteps) {}
 
-  /** Tells the share listeners (publisher, mail sender, scheduler) that a device change has committed. */
-  deviceChangeCommitted(): void {
-    this.steps.notifyChanged();
-  }
-
   /**
    * The owner deleted a device: every live share of it loses it (DELETED), in the deletion's
    * transaction; a share left without devices is cancelled.
    */
-  async deviceDeleted(manager: EntityManager, ctx: RequestContext, deviceId: string): Promise<void> {
-    const rows = await manager.findBy(SharedDevice, { deviceId, status: In(LIVE_DEVICE_STATUSES) });
+  async deviceDeleted(change: Change, deviceId: string): Promise<void> {
+    const rows = await change.manager.findBy(SharedDevice, { deviceId, status: In(LIVE_DEVICE_STATUSES) });
     for (const shareId of [...new Set(rows.map((row) => row.shareId))].sort()) {
-      const share = (await this.steps.lock(manager, shareId))!;
-      const live = await this.steps.liveDeviceIds(manager, share.id);
+      const share = (await this.steps.lock(change, shareId))!;
+      const live = await this.steps.liveDeviceIds(change, share.id);
       const next = this.steps.allow(share, ShareAction.DELETE_DEVICE, live.length - 1);
-      await this.steps.takeOut(manager, ctx, share, [deviceId], ShareAction.DELETE_DEVICE, next);
+      await this.steps.takeOut(change, share, [deviceId], ShareAction.DELETE_DEVICE, next);
     }
   }
 
@@ -39,14 +34,14 @@ export class ShareDeviceReactions implements DeviceFactHandlers {
    * A device's plan changed: every live share of it whose grants the new plan cuts (or restores)
    * records DEGRADED (or RESTORED), in the plan change's transaction.
    */
-  async planChanged(manager: EntityManager, ctx: RequestContext, device: Device, from: DevicePlan): Promise<void> {
-    const rows = await manager.findBy(SharedDevice, { deviceId: device.id, status: In(LIVE_DEVICE_STATUSES) });
+  async planChanged(change: Change, device: Device, from: DevicePlan): Promise<void> {
+    const rows = await change.manager.findBy(SharedDevice, { deviceId: device.id, status: In(LIVE_DEVICE_STATUSES) });
     for (const shareId of [...new Set(rows.map((row) => row.shareId))].sort()) {
-      const share = (await this.steps.lock(manager, shareId))!;
+      const share = (await this.steps.lock(change, shareId))!;
       const was = isDegraded(share.permissions, from);
       const now = isDegraded(share.permissions, device.plan);
       if (was === now) continue;
-      await this.steps.apply(manager, ctx, share, now ? ShareAction.DEGRADE : ShareAction.RESTORE, {
+      await this.steps.apply(change, share, now ? ShareAction.DEGRADE : ShareAction.RESTORE, {
         deviceIds: [device.id],
         details: { plan: device.plan },
         touch: false,

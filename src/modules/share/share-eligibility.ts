@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import { AppError, ErrorCode } from '../../common/errors';
+import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import type { Database } from '../../database/database';
 import { Account } from '../account/account.entity';
@@ -22,6 +22,7 @@ import { LIVE_DEVICE_STATUSES } from './share-steps';
 export class ShareEligibility {
   constructor(
     private readonly db: Database,
+    private readonly changes: Changes,
     /** Distinct live recipients per device (SHARE_MAX_RECIPIENTS), unless the enterprise sets its own. */
     private readonly maxRecipients: number,
   ) {}
@@ -29,11 +30,11 @@ export class ShareEligibility {
   /** The verdicts of `shareDevices` for this input, without writing anything. */
   async check(ctx: RequestContext, input: ShareDevicesInput): Promise<ShareCheck> {
     const enterpriseId = ctx.actingEnterpriseId();
-    // In a transaction of its own so that it sees the facts the way shareDevices would.
-    // One statement after the other: in a transaction they share one connection.
-    const [problems, verdicts] = await this.db.transaction(async (manager) => [
-      await this.requestProblems(manager, ctx, enterpriseId, input),
-      await this.judgeDevices(manager, ctx, enterpriseId, input.deviceIds, input.recipientEmail),
+    // In a change of its own (that writes nothing) so that it sees the facts the way shareDevices
+    // would. One statement after the other: in a transaction they share one connection.
+    const [problems, verdicts] = await this.changes.run(ctx, async (change) => [
+      await this.requestProblems(change, enterpriseId, input),
+      await this.judgeDevices(change, enterpriseId, input.deviceIds, input.recipientEmail),
     ]);
     return {
       canShare: problems.length === 0 && verdicts.every((verdict) => verdict.code === null),
@@ -43,24 +44,19 @@ export class ShareEligibility {
   }
 
   /** Rule 6 for a new share: BAD_USER_INPUT problems of the request as a whole. */
-  async requestProblems(
-    manager: EntityManager,
-    ctx: RequestContext,
-    enterpriseId: string,
-    input: ShareDevicesInput,
-  ): Promise<string[]> {
-    const recipientIsMember = await manager
+  async requestProblems(change: Change, enterpriseId: string, input: ShareDevicesInput): Promise<string[]> {
+    const recipientIsMember = await change.manager
       .createQueryBuilder(Membership, 'm')
       .innerJoin(Account, 'a', 'a.id = m.accountId')
       .where('m.enterpriseId = :enterpriseId', { enterpriseId })
       .andWhere('a.email = :email', { email: input.recipientEmail })
       .getExists();
     return requestProblems({
-      sharerEmail: ctx.requireViewer().account.email,
+      sharerEmail: change.ctx.requireViewer().account.email,
       recipientEmail: input.recipientEmail,
       permissions: input.permissions,
       expiresAt: input.expiresAt ?? null,
-      now: ctx.clock.now(),
+      now: change.now,
       recipientIsMember,
     });
   }
@@ -71,22 +67,23 @@ export class ShareEligibility {
    * live in `intoShareId` are refused with CONFLICT.
    */
   async judgeDevices(
-    manager: EntityManager,
-    ctx: RequestContext,
+    change: Change,
     enterpriseId: string,
     requestedIds: string[],
     recipientEmail: string,
     intoShareId?: string,
   ): Promise<DeviceVerdict[]> {
-    const viewer = ctx.requireViewer();
-    const actor = ctx.requireActor();
+    const viewer = change.ctx.requireViewer();
+    const actor = change.ctx.requireActor();
     const deviceIds = [...new Set(requestedIds)].sort();
     const devices = await this.db
-      .forUpdate(manager.createQueryBuilder(Device, 'device').where('device.id IN (:...deviceIds)', { deviceIds }))
+      .forUpdate(
+        change.manager.createQueryBuilder(Device, 'device').where('device.id IN (:...deviceIds)', { deviceIds }),
+      )
       .orderBy('device.id')
       .getMany();
     const byId = new Map(devices.map((device) => [device.id, device]));
-    const live = await manager
+    const live = await change.manager
       .createQueryBuilder(SharedDevice, 'sd')
       .innerJoin(Share, 'share', 'share.id = sd.shareId')
       .select('sd.deviceId', 'deviceId')
@@ -101,8 +98,8 @@ export class ShareEligibility {
       .where('sd.deviceId IN (:...deviceIds)', { deviceIds })
       .andWhere('sd.status IN (:...statuses)', { statuses: LIVE_DEVICE_STATUSES })
       .getRawMany<Omit<ShareFacts, 'status'> & LiveDeviceRow>();
-    const membership = await manager.findOneBy(Membership, { enterpriseId, accountId: viewer.account.id });
-    const enterprise = await manager.findOneByOrFail(Enterprise, { id: enterpriseId });
+    const membership = await change.manager.findOneBy(Membership, { enterpriseId, accountId: viewer.account.id });
+    const enterprise = await change.manager.findOneByOrFail(Enterprise, { id: enterpriseId });
 
     // In the order asked for (the rows above are read and locked in id order).
     return [...new Set(requestedIds)].map((deviceId): DeviceVerdict => {

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Change } from '../../context/change';
 import { allocate } from '../../database/counters';
 import { insertNew } from '../../database/database';
 import { isLive, type ShareEventType, type ShareStatus } from './share-lifecycle';
@@ -10,27 +10,26 @@ import type { Share } from './share.entity';
  * transaction. The event that ends the share (from a live status to a final one) carries why.
  */
 export async function recordShareEvent(
-  manager: EntityManager,
-  change: {
+  change: Change,
+  event: {
     share: Share;
     type: ShareEventType;
     previousStatus: ShareStatus | null;
     deviceIds: string[];
-    actorId: string | null;
-    at: Date;
   },
 ): Promise<ShareEvent> {
-  const [cursor] = await allocate(manager, 'share_event', 1);
-  return insertNew(manager, ShareEvent, {
+  change.wrote('shareEvent');
+  const [cursor] = await allocate(change.manager, 'share_event', 1);
+  return insertNew(change.manager, ShareEvent, {
     cursor: String(cursor),
-    shareId: change.share.id,
-    type: change.type,
-    deviceIds: change.deviceIds,
-    previousStatus: change.previousStatus,
-    status: change.share.status,
-    endReason: ends(change.previousStatus, change.share.status) ? change.share.endReason : null,
-    actorId: change.actorId,
-    at: change.at,
+    shareId: event.share.id,
+    type: event.type,
+    deviceIds: event.deviceIds,
+    previousStatus: event.previousStatus,
+    status: event.share.status,
+    endReason: ends(event.previousStatus, event.share.status) ? event.share.endReason : null,
+    actorId: change.ctx.viewer?.account.id ?? null,
+    at: change.now,
   });
 }
 

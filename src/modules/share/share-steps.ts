@@ -1,9 +1,9 @@
-import { In, type EntityManager } from 'typeorm';
+import { In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AccessRule } from '../../common/access';
 import { AppError, forbidden, notFound } from '../../common/errors';
 import { isId, newId } from '../../common/ids';
-import type { RequestContext } from '../../context/request-context';
+import type { Change } from '../../context/change';
 import type { Database } from '../../database/database';
 import { Account } from '../account/account.entity';
 import type { AuditService } from '../audit/audit.service';
@@ -32,60 +32,36 @@ export const LIVE_DEVICE_STATUSES = [SharedDeviceStatus.PENDING, SharedDeviceSta
 /**
  * What every share command is made of: lock a share (as its manager or its recipient, else
  * NOT_FOUND / FORBIDDEN), ask the pure lifecycle whether the action is allowed, and `apply` the
- * step its tables declare, in the command's transaction (`commit`, after which the listeners
- * are told). Used by the share services only (commands, acceptance, device reactions,
- * deadlines); it decides nothing of its own.
+ * step its tables declare, in the command's Change. Used by the share services only (commands,
+ * acceptance, device reactions, deadlines); it decides nothing of its own.
  */
 export class ShareSteps {
-  private readonly changeListeners = new Set<() => void>();
-
   constructor(
     private readonly db: Database,
     private readonly audit: AuditService,
   ) {}
 
   /**
-   * `listener` is called after a change has committed that may have brought a deadline closer or
-   * queued e-mail (the expiry scheduler and the mail sender wake up).
-   */
-  watchChanges(listener: () => void): void {
-    this.changeListeners.add(listener);
-  }
-
-  /** Tells the listeners that share changes have committed. */
-  notifyChanged(): void {
-    for (const listener of this.changeListeners) listener();
-  }
-
-  /** Runs a change in one transaction and, once it has committed, notifies the listeners. */
-  async commit<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.db.transaction(work);
-    this.notifyChanged();
-    return result;
-  }
-
-  /**
    * Ends a whole share by `action` (which the lifecycle must allow and which ends it): its live
    * devices take their final status, and `apply` does the rest.
    */
-  async end(manager: EntityManager, ctx: RequestContext, share: Share, action: ShareAction): Promise<Share> {
+  async end(change: Change, share: Share, action: ShareAction): Promise<Share> {
     const next = this.allow(share, action);
-    const deviceIds = await this.moveLiveDevices(manager, share.id, endedDeviceStatus(action, next), ctx.clock.now());
-    await this.apply(manager, ctx, share, action, { next, deviceIds });
+    const deviceIds = await this.moveLiveDevices(change, share.id, endedDeviceStatus(action, next), change.now);
+    await this.apply(change, share, action, { next, deviceIds });
     return share;
   }
 
   /**
    * Carries out one step of the lifecycle on a locked share, as STEP_EFFECTS declares it: the
    * step's own `changes` and the share's next status (from the lifecycle; with why it ended, when
-   * it ends), then its event, its audit action and its e-mails, all in the step's transaction.
-   * `deviceIds` are the devices the step is about (none given: it is about the whole share, as an
-   * invitation sent again is, and its audit event names no device); `touch: false` for a notice that changes
-   * nothing a client reads of the share (updatedAt stays).
+   * it ends), then its event, its audit action and its e-mails, all in `change`. `deviceIds` are
+   * the devices the step is about (none given: it is about the whole share, as an invitation sent
+   * again is, and its audit event names no device); `touch: false` for a notice that changes
+   * nothing a client reads of the share (updatedAt stays). Every step may move a deadline.
    */
   async apply(
-    manager: EntityManager,
-    ctx: RequestContext,
+    change: Change,
     share: Share,
     action: ShareAction,
     step: {
@@ -96,7 +72,7 @@ export class ShareSteps {
       touch?: boolean;
     },
   ): Promise<void> {
-    const now = ctx.clock.now();
+    const now = change.now;
     const previous = share.status;
     const next = step.next ?? previous;
     const ends = isLive(previous) && !isLive(next);
@@ -106,37 +82,28 @@ export class ShareSteps {
       ...(step.touch === false ? {} : { updatedAt: now }),
       ...(ends ? { endedAt: now, endReason: endReason(previous, action) } : {}),
     };
-    if (Object.keys(changes).length) await this.update(manager, share, changes);
+    if (Object.keys(changes).length) await this.update(change, share, changes);
+    change.wrote('deadline');
     const effects = { ...STEP_EFFECTS[action], event: eventOf(action, previous, next) };
-    await this.record(manager, ctx, share, effects, previous, step.deviceIds, step.details);
+    await this.record(change, share, effects, previous, step.deviceIds, step.details);
     const mail = ends ? END_MAILS[share.endReason!] : effects.mail;
-    if (mail) await this.sendStepMail(manager, share, now, mail, step.deviceIds ?? []);
+    if (mail) await this.sendStepMail(change, share, mail, step.deviceIds ?? []);
   }
 
-  /** The ShareEvent and the audit event a step declares, in its transaction. */
+  /** The ShareEvent and the audit event a step declares, in its change. */
   async record(
-    manager: EntityManager,
-    ctx: RequestContext,
+    change: Change,
     share: Share,
     effects: Pick<StepEffects, 'event' | 'audit'>,
     previousStatus: ShareStatus | null,
     deviceIds: string[] | undefined,
     details: Record<string, unknown> = {},
   ): Promise<void> {
-    const at = ctx.clock.now();
-    const actorId = ctx.viewer?.account.id ?? null;
     if (effects.event) {
-      await recordShareEvent(manager, {
-        share,
-        type: effects.event,
-        previousStatus,
-        deviceIds: deviceIds ?? [],
-        actorId,
-        at,
-      });
+      await recordShareEvent(change, { share, type: effects.event, previousStatus, deviceIds: deviceIds ?? [] });
     }
     if (!effects.audit) return;
-    await this.audit.record(ctx, manager, {
+    await this.audit.record(change, {
       action: effects.audit,
       enterpriseId: share.enterpriseId,
       targetType: 'Share',
@@ -151,13 +118,7 @@ export class ShareSteps {
   }
 
   /** Queues the e-mail a step causes, to the side(s) it names, with what its template needs. */
-  async sendStepMail(
-    manager: EntityManager,
-    share: Share,
-    now: Date,
-    mail: StepMail,
-    deviceIds: string[],
-  ): Promise<void> {
+  async sendStepMail(change: Change, share: Share, mail: StepMail, deviceIds: string[]): Promise<void> {
     const shareId = share.id;
     const payloads: { [Template in StepMail['template']]: MailPayloads[Template] } = {
       accepted: { shareId, recipientEmail: share.recipientEmail, deviceCount: deviceIds.length },
@@ -170,10 +131,10 @@ export class ShareSteps {
     const recipients: string[] = [];
     if (mail.to !== 'sharer') recipients.push(share.recipientEmail);
     if (mail.to !== 'recipient') {
-      const sharer = await manager.findOneBy(Account, { id: share.sharerId });
+      const sharer = await change.manager.findOneBy(Account, { id: share.sharerId });
       if (sharer) recipients.push(sharer.email);
     }
-    for (const to of recipients) await enqueueMail(manager, now, to, mail.template, payloads[mail.template]);
+    for (const to of recipients) await enqueueMail(change, to, mail.template, payloads[mail.template]);
   }
 
   /**
@@ -181,26 +142,19 @@ export class ShareSteps {
    * none is left (`next`, from the lifecycle). The event that ends it is the share-level
    * CANCELLED, naming the devices it took out; otherwise the event is about the devices.
    */
-  async takeOut(
-    manager: EntityManager,
-    ctx: RequestContext,
-    share: Share,
-    deviceIds: string[],
-    action: ShareAction,
-    next: ShareStatus,
-  ): Promise<void> {
-    await manager.update(
+  async takeOut(change: Change, share: Share, deviceIds: string[], action: ShareAction, next: ShareStatus) {
+    await change.manager.update(
       SharedDevice,
       { shareId: share.id, deviceId: In(deviceIds), status: In(LIVE_DEVICE_STATUSES) },
-      { status: endedDeviceStatus(action, next), endedAt: ctx.clock.now() },
+      { status: endedDeviceStatus(action, next), endedAt: change.now },
     );
-    await this.apply(manager, ctx, share, action, { next, deviceIds });
+    await this.apply(change, share, action, { next, deviceIds });
   }
 
   /** Writes `changes` to the share's row and to the loaded share, so both stay alike. */
-  async update(manager: EntityManager, share: Share, changes: Partial<Share>): Promise<void> {
+  async update(change: Change, share: Share, changes: Partial<Share>): Promise<void> {
     Object.assign(share, changes);
-    await manager.update(Share, share.id, changes as QueryDeepPartialEntity<Share>);
+    await change.manager.update(Share, share.id, changes as QueryDeepPartialEntity<Share>);
   }
 
   /** The transition `action` makes, or its refusal as an error. */
@@ -210,10 +164,11 @@ export class ShareSteps {
     return outcome.status;
   }
 
-  lock(manager: EntityManager, shareId: string): Promise<Share | null> {
+  /** The share, locked until `change` ends (PostgreSQL); null when there is none. */
+  lock(change: Change, shareId: string): Promise<Share | null> {
     if (!isId(shareId)) return Promise.resolve(null);
     return this.db
-      .forUpdate(manager.createQueryBuilder(Share, 'share').where('share.id = :shareId', { shareId }))
+      .forUpdate(change.manager.createQueryBuilder(Share, 'share').where('share.id = :shareId', { shareId }))
       .getOne();
   }
 
@@ -221,10 +176,9 @@ export class ShareSteps {
    * Locks a share the viewer manages (`manageShare`) and checks that `action` is allowed in its
    * status. Its recipient gets FORBIDDEN; anyone else NOT_FOUND, as if the share did not exist.
    */
-  lockManaged(manager: EntityManager, ctx: RequestContext, shareId: string, action: ShareAction) {
+  lockManaged(change: Change, shareId: string, action: ShareAction) {
     return this.lockAs(
-      manager,
-      ctx,
+      change,
       shareId,
       action,
       manageShare,
@@ -237,10 +191,9 @@ export class ShareSteps {
    * share only in its receiving enterprise) and checks that `action` is allowed in its status.
    * Those who manage it get FORBIDDEN (they cancel instead); anyone else NOT_FOUND.
    */
-  lockReceived(manager: EntityManager, ctx: RequestContext, shareId: string, action: ShareAction) {
+  lockReceived(change: Change, shareId: string, action: ShareAction) {
     return this.lockAs(
-      manager,
-      ctx,
+      change,
       shareId,
       action,
       receiveShare,
@@ -250,56 +203,50 @@ export class ShareSteps {
 
   /** Locks a share the viewer sees (else NOT_FOUND), on `side` of it (else FORBIDDEN), where `action` is allowed. */
   async lockAs(
-    manager: EntityManager,
-    ctx: RequestContext,
+    change: Change,
     shareId: string,
     action: ShareAction,
     side: AccessRule<ShareFacts, ShareAlias>,
     refusal: string,
   ): Promise<Share> {
-    const actor = ctx.requireActor();
-    const share = await this.lock(manager, shareId);
+    const actor = change.ctx.requireActor();
+    const share = await this.lock(change, shareId);
     if (!share || !seeShare.allows(actor, share)) throw notFound('Share');
     if (!side.allows(actor, share)) throw forbidden(refusal);
     this.allow(share, action);
     return share;
   }
 
-  async liveDeviceIds(manager: EntityManager, shareId: string): Promise<string[]> {
-    const rows = await manager.findBy(SharedDevice, { shareId, status: In(LIVE_DEVICE_STATUSES) });
+  async liveDeviceIds(change: Change, shareId: string): Promise<string[]> {
+    const rows = await change.manager.findBy(SharedDevice, { shareId, status: In(LIVE_DEVICE_STATUSES) });
     return rows.map((row) => row.deviceId);
   }
 
   /** Moves every live device of a share to `status`; answers their ids. */
   async moveLiveDevices(
-    manager: EntityManager,
+    change: Change,
     shareId: string,
     status: SharedDeviceStatus,
     endedAt: Date | null,
   ): Promise<string[]> {
-    const deviceIds = await this.liveDeviceIds(manager, shareId);
-    await manager.update(SharedDevice, { shareId, status: In(LIVE_DEVICE_STATUSES) }, { status, endedAt });
+    const deviceIds = await this.liveDeviceIds(change, shareId);
+    await change.manager.update(SharedDevice, { shareId, status: In(LIVE_DEVICE_STATUSES) }, { status, endedAt });
     return deviceIds;
   }
 
-  async addDeviceRows(
-    manager: EntityManager,
-    shareId: string,
-    deviceIds: string[],
-    status: SharedDeviceStatus,
-    now: Date,
-  ): Promise<void> {
-    await manager.insert(
+  async addDeviceRows(change: Change, shareId: string, deviceIds: string[], status: SharedDeviceStatus) {
+    const addedAt = change.now;
+    await change.manager.insert(
       SharedDevice,
-      deviceIds.map((deviceId) => ({ id: newId(), shareId, deviceId, status, addedAt: now, endedAt: null })),
+      deviceIds.map((deviceId) => ({ id: newId(), shareId, deviceId, status, addedAt, endedAt: null })),
     );
   }
 
   /** Queues the invitation e-mail if the address has an account (else the sharer passes the link on); says which. */
-  async inviteByMail(manager: EntityManager, share: Share, now: Date): Promise<boolean> {
-    if (!(await manager.existsBy(Account, { email: share.recipientEmail }))) return false;
+  async inviteByMail(change: Change, share: Share): Promise<boolean> {
+    if (!(await change.manager.existsBy(Account, { email: share.recipientEmail }))) return false;
     // Only the share id: the link and the code are rendered when the mail is sent (share-mails.ts).
-    await enqueueMail(manager, now, share.recipientEmail, 'invitation', { shareId: share.id });
+    await enqueueMail(change, share.recipientEmail, 'invitation', { shareId: share.id });
     return true;
   }
 }
