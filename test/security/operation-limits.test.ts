@@ -114,6 +114,17 @@ describe('operation limits hold on HTTP and on graphql-ws alike', () => {
       { limit: 'depth', maximum: DEFAULTS.maxDepth },
     ],
     [
+      'depth through fragments: each fragment shallow, their spreads nested 14 levels deep',
+      () => [
+        `query ($id: ID!) { device(id: $id) { ...F0 } }
+         fragment F0 on Device { shares { edges { node { ...F1 } } } }
+         fragment F1 on Share { devices { edges { node { device { ...F2 } } } } }
+         fragment F2 on Device { shares { edges { node { devices { edges { node { deviceId } } } } } } }`,
+        { id: deviceId },
+      ],
+      { limit: 'depth', maximum: DEFAULTS.maxDepth },
+    ],
+    [
       'aliases: 500 aliases of device(id) { shares(first: 500) { … devices(first: 500) … } }',
       () => [
         `query ($id: ID!) { ${Array.from(
