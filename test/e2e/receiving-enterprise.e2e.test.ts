@@ -1,4 +1,5 @@
 import type { Client } from 'graphql-ws';
+import { AddDevicesToShareDocument, CancelShareDocument, ShareDocument } from '../support/graphql/documents.generated';
 import { addMember } from '../support/members';
 import { errorCodes, nodes, startTestServer, type Session, type TestServer } from '../support/test-server';
 import { World, type Member, type Team } from '../support/world';
@@ -7,7 +8,6 @@ const DEVICE = `query ($id: ID!) { device(id: $id) { id name telemetry myAccess 
 const REBOOT = `mutation ($id: ID!) { rebootDevice(deviceId: $id) { id } }`;
 const SHARED_WITH_ME = `query ($status: [ShareStatus!]) { sharedWithMe(status: $status) { edges { node { id status } } } }`;
 const SHARERS = `{ shareSharers { edges { node { counts { active pending } } } } }`;
-const SHARE = `query ($id: ID!) { share(id: $id) { id status } }`;
 const EVENTS = `subscription ($shareId: ID) { shareStatusChanged(shareId: $shareId) { cursor type share { id } } }`;
 
 /**
@@ -60,13 +60,13 @@ describe('received devices are seen and used only while acting in the receiving 
       as(rita, ritaEu),
     );
     expect(nodes(listed.data!.sharedWithMe).map((share) => share.id)).toEqual([shareId]);
-    expect(errorCodes(await server.gql(SHARE, { id: shareId }, as(rita, ritaEu)))).toEqual([]);
+    expect(errorCodes(await server.gql(ShareDocument, { id: shareId }, as(rita, ritaEu)))).toEqual([]);
   });
 
   it('acting in another enterprise of theirs, every read and operation of the device is NOT_FOUND, and the share is not listed', async () => {
     expect(errorCodes(await server.gql(DEVICE, { id: deviceId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await server.gql(REBOOT, { id: deviceId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
-    expect(errorCodes(await server.gql(SHARE, { id: shareId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await server.gql(ShareDocument, { id: shareId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
     const listed = await server.gql<{ sharedWithMe: { edges: unknown[] } }>(SHARED_WITH_ME, {}, as(rita, ritaUs));
     expect(listed.data!.sharedWithMe.edges).toEqual([]);
     const sharers = await server.gql<{ shareSharers: { edges: unknown[] } }>(SHARERS, {}, as(rita, ritaUs));
@@ -132,7 +132,7 @@ describe('received devices are seen and used only while acting in the receiving 
   it('another member of the receiving enterprise gets nothing through the share', async () => {
     expect(errorCodes(await server.gql(DEVICE, { id: deviceId }, as(colleague, ritaEu)))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await server.gql(REBOOT, { id: deviceId }, as(colleague, ritaEu)))).toEqual(['NOT_FOUND']);
-    expect(errorCodes(await server.gql(SHARE, { id: shareId }, as(colleague, ritaEu)))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await server.gql(ShareDocument, { id: shareId }, as(colleague, ritaEu)))).toEqual(['NOT_FOUND']);
     const listed = await server.gql<{ sharedWithMe: { edges: unknown[] } }>(SHARED_WITH_ME, {}, as(colleague, ritaEu));
     expect(listed.data!.sharedWithMe.edges).toEqual([]);
   });
@@ -171,8 +171,8 @@ describe('received devices are seen and used only while acting in the receiving 
 
       // The owner adds a device to the share; then invites Rita to another, which she sees wherever she acts.
       await world.ok(
-        `mutation ($id: ID!, $devices: [ID!]!) { addDevicesToShare(shareId: $id, deviceIds: $devices) { id } }`,
-        { id: shareId, devices: [await world.device(acme)] },
+        AddDevicesToShareDocument,
+        { shareId, deviceIds: [await world.device(acme)] },
         { token: acme.admin.token },
       );
       const { shareId: invitationId } = await world.share(acme, rita, [await world.device(acme)]);
@@ -187,14 +187,8 @@ describe('received devices are seen and used only while acting in the receiving 
   });
 
   it('sharedWithMe and shareSharers list live shares unless the status filter asks for ended ones', async () => {
-    const cancelled = await server.gql(
-      `mutation ($id: ID!) { cancelShare(shareId: $id) { id } }`,
-      { id: shareId },
-      {
-        token: acme.admin.token,
-      },
-    );
-    expect(errorCodes(cancelled)).toEqual([]);
+    const cancelled = await world.ok(CancelShareDocument, { shareId }, { token: acme.admin.token });
+    expect(cancelled.cancelShare).toEqual({ id: shareId, status: 'CANCELLED', endReason: 'CANCELLED_BY_SHARER' });
     const live = await server.gql<{ sharedWithMe: { edges: { node: { id: string } }[] } }>(
       SHARED_WITH_ME,
       {},
@@ -238,8 +232,8 @@ describe('received devices are seen and used only while acting in the receiving 
     const [added, addedLater] = [await world.device(acme), await world.device(acme)];
     const addDevice = (deviceId: string) =>
       world.ok(
-        `mutation ($id: ID!, $devices: [ID!]!) { addDevicesToShare(shareId: $id, deviceIds: $devices) { id } }`,
-        { id: invitation.shareId, devices: [deviceId] },
+        AddDevicesToShareDocument,
+        { shareId: invitation.shareId, deviceIds: [deviceId] },
         { token: acme.admin.token },
       );
     try {

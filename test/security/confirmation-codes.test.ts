@@ -1,3 +1,4 @@
+import { AcceptShareDocument, type DataCenter } from '../support/graphql/documents.generated';
 import {
   errorCodes,
   startTestServer,
@@ -5,8 +6,8 @@ import {
   type GraphQLResponse,
   type TestServer,
 } from '../support/test-server';
+import { World } from '../support/world';
 
-const ACCEPT = `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`;
 const BURST = 300;
 
 /** One refusal or success of acceptShare, by what it says. */
@@ -24,55 +25,28 @@ const tally = (outcomes: string[]) =>
 const wrongCodes = (right: string, count: number) =>
   Array.from({ length: count }, (_, i) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0'));
 
-/** A server with a sharer, and a way to make PENDING shares to new recipients on it. */
+/** A server with a sharing team, and a way to make PENDING shares to new recipients on it. */
 async function sharingOn(server: TestServer) {
-  const sharer = await server.signUp('Sharer');
-  await server.gql(
-    `mutation { createEnterprise(input: { name: "Acme", dataCenter: EU }) { id } }`,
-    {},
-    { token: sharer.token },
-  );
-  let serial = 0;
+  const world = new World(server);
+  const acme = await world.team('Acme');
 
   /** A recipient with an enterprise in `dataCenter`, and a PENDING share to them. */
-  async function pendingShare(dataCenter = 'EU') {
-    const recipient = await server.signUp('Recipient');
-    const enterprise = await server.gql<{ createEnterprise: { id: string } }>(
-      `mutation ($dc: DataCenter!) { createEnterprise(input: { name: "Mine", dataCenter: $dc }) { id } }`,
-      { dc: dataCenter },
-      { token: recipient.token },
-    );
-    const device = await server.gql<{ registerDevice: { id: string } }>(
-      `mutation ($serial: String!) { registerDevice(input: { serialNumber: $serial, name: "UPS", model: "M", plan: STANDARD }) { id } }`,
-      { serial: `CODES-${++serial}` },
-      { token: sharer.token },
-    );
-    const shared = await server.gql<{ shareDevices: { confirmationCode: string; share: { id: string } } }>(
-      `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { confirmationCode share { id } } }`,
-      {
-        input: {
-          deviceIds: [device.data!.registerDevice.id],
-          recipientEmail: recipient.account.email,
-          permissions: ['MONITOR'],
-        },
-      },
-      { token: sharer.token },
-    );
-    expect(errorCodes(shared)).toEqual([]);
-    const { confirmationCode, share } = shared.data!.shareDevices;
+  async function pendingShare(dataCenter: DataCenter = 'EU') {
+    const recipient = await world.person('Recipient', dataCenter);
+    const { shareId, confirmationCode } = await world.share(acme, recipient, [await world.device(acme)]);
     const attempt = (code: string) =>
       server.gql(
-        ACCEPT,
-        { input: { shareId: share.id, code, enterpriseId: enterprise.data!.createEnterprise.id } },
+        AcceptShareDocument,
+        { input: { shareId, code, enterpriseId: recipient.enterpriseId } },
         { token: recipient.token },
       );
     const row = async () => {
       const [stored] = await server.app.db.dataSource.query(
-        `SELECT status, "codeFailures" FROM share WHERE id = '${share.id}'`,
+        `SELECT status, "codeFailures" FROM share WHERE id = '${shareId}'`,
       );
       return { status: stored.status as string, codeFailures: Number(stored.codeFailures) };
     };
-    return { sharer, recipient, shareId: share.id, code: confirmationCode, attempt, row };
+    return { sharer: acme.admin, recipient, shareId, code: confirmationCode, attempt, row };
   }
 
   return pendingShare;
@@ -163,7 +137,7 @@ describe('failed acceptShare attempts are limited per account (ACCEPT_SHARE_FAIL
     const recipient = first.recipient;
     const nowhere = (i: number) =>
       server.gql(
-        ACCEPT,
+        AcceptShareDocument,
         { input: { shareId: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`, code: '123456' } },
         { token: recipient.token },
       );

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { FormattedExecutionResult } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type FormattedExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { Logger as QueryLogger } from 'typeorm';
@@ -32,7 +33,12 @@ export interface Session {
 export interface TestServer {
   app: App;
   url: string;
-  /** Runs an operation over real HTTP. */
+  /** Runs an operation over real HTTP: a typed document (test/support/graphql/), or a query text. */
+  gql<T, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<T, V>,
+    variables: V,
+    options?: RequestOptions,
+  ): Promise<GraphQLResponse<T>>;
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -158,14 +164,19 @@ export function graphqlClient(
 } {
   const clients: Client[] = [];
 
-  const gql: TestServer['gql'] = async (query, variables, requestOptions = {}) => {
+  const gql = (async (
+    document: string | TypedDocumentNode,
+    variables?: Record<string, unknown>,
+    requestOptions: RequestOptions = {},
+  ) => {
+    const query = typeof document === 'string' ? document : print(document);
     const headers: Record<string, string> = { 'content-type': 'application/json', ...requestOptions.headers };
     if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
     if (requestOptions.enterpriseId) headers['x-enterprise-id'] = requestOptions.enterpriseId;
     const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     const body = (await response.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
     return { status: response.status, headers: response.headers, ...body } as never;
-  };
+  }) as TestServer['gql'];
 
   const signUpUnverified: TestServer['signUpUnverified'] = async (
     name = 'Test User',

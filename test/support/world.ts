@@ -1,3 +1,13 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import {
+  AcceptShareDocument,
+  CreateEnterpriseDocument,
+  RegisterDeviceDocument,
+  ShareDevicesDocument,
+  type DataCenter,
+  type DevicePlan,
+  type Permission,
+} from './graphql/documents.generated';
 import { addMember } from './members';
 import { errorCodes, type RequestOptions, type Session, type TestServer } from './test-server';
 
@@ -21,13 +31,6 @@ export interface Invitation {
   confirmationCode: string;
 }
 
-const CREATE_ENTERPRISE = `mutation ($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { id } }`;
-const REGISTER_DEVICE = `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`;
-const SHARE_DEVICES = `mutation ($input: ShareDevicesInput!) {
-  shareDevices(input: $input) { shareLink confirmationCode share { id } }
-}`;
-const ACCEPT_SHARE = `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`;
-
 let serials = 0;
 
 /**
@@ -38,27 +41,37 @@ let serials = 0;
 export class World {
   constructor(readonly server: TestServer) {}
 
-  /** Runs an operation that must succeed, and answers its data. */
-  async ok<T>(query: string, variables: Record<string, unknown>, options: RequestOptions): Promise<T> {
-    const response = await this.server.gql<T>(query, variables, options);
+  /** Runs an operation that must succeed (a typed document, or a query text), and answers its data. */
+  async ok<T, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<T, V>,
+    variables: V,
+    options: RequestOptions,
+  ): Promise<T>;
+  async ok<T>(query: string, variables: Record<string, unknown>, options: RequestOptions): Promise<T>;
+  async ok<T>(
+    document: string | TypedDocumentNode<T, Record<string, unknown>>,
+    variables: Record<string, unknown>,
+    options: RequestOptions,
+  ): Promise<T> {
+    const response =
+      typeof document === 'string'
+        ? await this.server.gql<T>(document, variables, options)
+        : await this.server.gql(document, variables, options);
     if (errorCodes(response).length || !response.data) {
-      throw new Error(`${query.slice(0, 80)}… failed: ${JSON.stringify(response.errors)}`);
+      const name = typeof document === 'string' ? document.slice(0, 80) : operationName(document);
+      throw new Error(`${name}… failed: ${JSON.stringify(response.errors)}`);
     }
     return response.data;
   }
 
   /** A new enterprise of `owner` (in `dataCenter`, EU by default); answers its id. */
-  async enterprise(owner: Session, name = 'Enterprise', dataCenter = 'EU'): Promise<string> {
-    const data = await this.ok<{ createEnterprise: { id: string } }>(
-      CREATE_ENTERPRISE,
-      { input: { name, dataCenter } },
-      { token: owner.token },
-    );
+  async enterprise(owner: Session, name = 'Enterprise', dataCenter: DataCenter = 'EU'): Promise<string> {
+    const data = await this.ok(CreateEnterpriseDocument, { input: { name, dataCenter } }, { token: owner.token });
     return data.createEnterprise.id;
   }
 
   /** A person who signed up (e-mail verified) and made an enterprise of their own. */
-  async person(name = 'Person', dataCenter = 'EU'): Promise<Member> {
+  async person(name = 'Person', dataCenter: DataCenter = 'EU'): Promise<Member> {
     const session = await this.server.signUp(name);
     return { ...session, enterpriseId: await this.enterprise(session, `${name}'s`, dataCenter) };
   }
@@ -70,7 +83,7 @@ export class World {
       dataCenter = 'EU',
       operator = false,
       viewer = false,
-    }: { dataCenter?: string; operator?: boolean; viewer?: boolean } = {},
+    }: { dataCenter?: DataCenter; operator?: boolean; viewer?: boolean } = {},
   ): Promise<Team> {
     const admin = await this.person(`${name} admin`, dataCenter);
     const team: Team = { enterpriseId: admin.enterpriseId, admin };
@@ -87,9 +100,12 @@ export class World {
   }
 
   /** A device registered by the team's ADMIN; answers its id. */
-  async device(team: Team, { plan = 'STANDARD', name = 'Pump', model = 'P-1' } = {}): Promise<string> {
-    const data = await this.ok<{ registerDevice: { id: string } }>(
-      REGISTER_DEVICE,
+  async device(
+    team: Team,
+    { plan = 'STANDARD', name = 'Pump', model = 'P-1' }: { plan?: DevicePlan; name?: string; model?: string } = {},
+  ): Promise<string> {
+    const data = await this.ok(
+      RegisterDeviceDocument,
       { input: { serialNumber: `WORLD-${process.pid}-${++serials}`, name, model, plan } },
       { token: team.admin.token, enterpriseId: team.enterpriseId },
     );
@@ -105,23 +121,24 @@ export class World {
       permissions = ['MONITOR'],
       expiresAt,
       by = team.admin,
-    }: { permissions?: string[]; expiresAt?: string; by?: Session } = {},
+    }: { permissions?: Permission[]; expiresAt?: string; by?: Session } = {},
   ): Promise<Invitation> {
     const recipientEmail = typeof to === 'string' ? to : to.account.email;
-    const data = await this.ok<{
-      shareDevices: { shareLink: string; confirmationCode: string; share: { id: string } };
-    }>(
-      SHARE_DEVICES,
+    const data = await this.ok(
+      ShareDevicesDocument,
       { input: { deviceIds: devices, recipientEmail, permissions, expiresAt } },
       { token: by.token, enterpriseId: team.enterpriseId },
     );
-    const { share, ...invitation } = data.shareDevices;
-    return { shareId: share.id, ...invitation };
+    const { share, shareLink, confirmationCode } = data.shareDevices;
+    return { shareId: share.id, shareLink, confirmationCode };
   }
 
   /** `recipient` accepts with the link, into `into` (its own enterprise by default). */
   async accept(recipient: Member, invitation: Invitation, into = recipient.enterpriseId): Promise<void> {
     const token = new URL(invitation.shareLink).searchParams.get('token');
-    await this.ok(ACCEPT_SHARE, { input: { token, enterpriseId: into } }, { token: recipient.token });
+    await this.ok(AcceptShareDocument, { input: { token, enterpriseId: into } }, { token: recipient.token });
   }
 }
+
+const operationName = (document: TypedDocumentNode<unknown, never>) =>
+  document.definitions.map((definition) => ('name' in definition ? definition.name?.value : undefined)).join(' ');
