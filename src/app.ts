@@ -28,7 +28,7 @@ export interface AppOptions {
   /** Defaults to the system clock; tests pass one they can move. */
   clock?: Clock;
   logger?: Logger;
-  /** Sees every SQL statement (tests count them; see test/e2e/statement-count.e2e.test.ts). */
+  /** Sees every SQL statement (tests count them; see test/e2e/share/statement-count.e2e.test.ts). */
   queryLogger?: QueryLogger;
   /** False turns DataLoader batching off, to measure what it buys (`npm run bench -- graph`). */
   loaderBatching?: boolean;

@@ -29,7 +29,7 @@ export interface SqlScope {
 /**
  * One access rule in its two forms, side by side: a predicate over loaded rows, and a SQL scope
  * that selects exactly the rows the predicate allows. A test holds the two equal
- * (test/e2e/access-rules.e2e.test.ts); lists, loaders, mutations and subscriptions use one or the other.
+ * (test/e2e/share/access-rules.e2e.test.ts); lists, loaders, mutations and subscriptions use one or the other.
  */
 export interface AccessRule<Row, Aliases> {
   allows(actor: Actor, row: Row): boolean;

@@ -1,7 +1,7 @@
 /*
  * Who may see, manage and receive a share, and through which shares a device reaches its
  * recipient (SPEC §2, §4, §5). Each rule is here once, in its two forms side by side: a predicate
- * over loaded rows and the SQL scope that selects the same rows (test/e2e/access-rules.e2e.test.ts
+ * over loaded rows and the SQL scope that selects the same rows (test/e2e/share/access-rules.e2e.test.ts
  * holds them equal). Everything that answers "may this viewer …" about shares uses one of them.
  */
 import { anyOf, type AccessRule, type Actor } from '../../common/access';

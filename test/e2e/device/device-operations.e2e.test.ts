@@ -1,0 +1,311 @@
+import { NotificationPolicyDevice } from '../../../src/modules/notification/notification-policy.entity';
+import { addMember } from '../../support/members';
+import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+
+const OPERATIONS: Record<string, { mutation: string; permission: string }> = {
+  rebootDevice: {
+    mutation: `mutation ($id: ID!) { rebootDevice(deviceId: $id) { id kind status } }`,
+    permission: 'CONTROL',
+  },
+  runDiagnostics: {
+    mutation: `mutation ($id: ID!) { runDiagnostics(deviceId: $id) { id kind } }`,
+    permission: 'CONTROL',
+  },
+  upgradeFirmware: {
+    mutation: `mutation ($id: ID!) { upgradeFirmware(deviceId: $id, version: "4.0.1") { id kind payload } }`,
+    permission: 'FIRMWARE',
+  },
+  updateDeviceConfiguration: {
+    mutation: `mutation ($id: ID!) { updateDeviceConfiguration(deviceId: $id, configuration: { alarm: true }) { id kind } }`,
+    permission: 'CONFIGURE',
+  },
+  applyLicense: {
+    mutation: `mutation ($id: ID!) { applyLicense(deviceId: $id, licenseKey: "LIC-123") { id kind } }`,
+    permission: 'LICENSE',
+  },
+  generateReport: {
+    mutation: `mutation ($id: ID!) { generateReport(deviceId: $id) { id kind } }`,
+    permission: 'REPORTS',
+  },
+};
+
+describe('operating devices', () => {
+  let server: TestServer;
+  let admin: Session;
+  let viewer: Session;
+  let enterpriseId: string;
+  let serial = 0;
+
+  async function device(plan = 'STANDARD') {
+    const response = await server.gql<{ registerDevice: { id: string } }>(
+      `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`,
+      { input: { serialNumber: `OPS-${++serial}`, name: 'UPS', model: 'M', plan } },
+      { token: admin.token },
+    );
+    return response.data!.registerDevice.id;
+  }
+
+  /** A recipient who accepted a share of `deviceId` with `permissions` into an enterprise of theirs. */
+  async function recipientOf(deviceId: string, permissions: string[]) {
+    const session = await server.signUp('Recipient');
+    await server.gql(
+      `mutation { createEnterprise(input: { name: "Service Co", dataCenter: EU }) { id } }`,
+      {},
+      {
+        token: session.token,
+      },
+    );
+    const shared = await server.gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
+      `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
+      { input: { deviceIds: [deviceId], recipientEmail: session.account.email, permissions } },
+      { token: admin.token },
+    );
+    const token = new URL(shared.data!.shareDevices.shareLink).searchParams.get('token');
+    const accepted = await server.gql(
+      `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
+      {
+        input: { token },
+      },
+      { token: session.token },
+    );
+    expect(errorCodes(accepted)).toEqual([]);
+    return { ...session, shareId: shared.data!.shareDevices.share.id };
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await server.signUp('Owner');
+    const created = await server.gql<{ createEnterprise: { id: string } }>(
+      `mutation { createEnterprise(input: { name: "Owner Inc", dataCenter: EU }) { id } }`,
+      {},
+      { token: admin.token },
+    );
+    enterpriseId = created.data!.createEnterprise.id;
+    viewer = await server.signUp('Viewer');
+    await addMember(server, admin, enterpriseId, viewer, 'VIEWER');
+  });
+  afterAll(() => server.close());
+
+  it.each(Object.entries(OPERATIONS))('%s: the owner queues a command record', async (_name, { mutation }) => {
+    const response = await server.gql<Record<string, { status?: string }>>(
+      mutation,
+      { id: await device() },
+      {
+        token: admin.token,
+      },
+    );
+    expect(errorCodes(response)).toEqual([]);
+  });
+
+  it.each(Object.entries(OPERATIONS))(
+    '%s: a recipient needs its permission, and gets FORBIDDEN without it',
+    async (_name, { mutation, permission }) => {
+      const deviceId = await device();
+      const allowed = await recipientOf(deviceId, [permission]);
+      expect(errorCodes(await server.gql(mutation, { id: deviceId }, { token: allowed.token }))).toEqual([]);
+      const other = Object.values(OPERATIONS).find((op) => op.permission !== permission)!.permission;
+      const denied = await recipientOf(deviceId, [other]);
+      const refused = await server.gql(mutation, { id: deviceId }, { token: denied.token });
+      expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+      expect(refused.errors![0].message).toBe(`Your share of this device does not grant ${permission}`);
+    },
+  );
+
+  it('a VIEWER of the owner does not operate (FORBIDDEN); a stranger does not see the device (NOT_FOUND)', async () => {
+    const deviceId = await device();
+    const stranger = await server.signUp();
+    expect(
+      errorCodes(await server.gql(OPERATIONS.rebootDevice.mutation, { id: deviceId }, { token: viewer.token })),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      errorCodes(await server.gql(OPERATIONS.rebootDevice.mutation, { id: deviceId }, { token: stranger.token })),
+    ).toEqual(['NOT_FOUND']);
+  });
+
+  it('on BASIC, remote control is lost for the recipient while monitoring and reports stay; the share stays', async () => {
+    const deviceId = await device('ADVANCED');
+    const recipient = await recipientOf(deviceId, ['MONITOR', 'CONTROL', 'REPORTS']);
+    await server.gql(
+      `mutation ($id: ID!) { changeDevicePlan(deviceId: $id, plan: BASIC) { plan } }`,
+      { id: deviceId },
+      {
+        token: admin.token,
+      },
+    );
+    const reboot = await server.gql(OPERATIONS.rebootDevice.mutation, { id: deviceId }, { token: recipient.token });
+    expect(errorCodes(reboot)).toEqual(['FORBIDDEN']);
+    expect(reboot.errors![0].message).toBe('CONTROL is not available on the BASIC plan');
+    expect(
+      errorCodes(await server.gql(OPERATIONS.generateReport.mutation, { id: deviceId }, { token: recipient.token })),
+    ).toEqual([]);
+    const status = await server.gql(
+      `query ($id: ID!) { device(id: $id) { status online } }`,
+      { id: deviceId },
+      {
+        token: recipient.token,
+      },
+    );
+    expect(errorCodes(status)).toEqual([]);
+    await server.gql(
+      `mutation ($id: ID!) { changeDevicePlan(deviceId: $id, plan: STANDARD) { plan } }`,
+      { id: deviceId },
+      {
+        token: admin.token,
+      },
+    );
+    expect(
+      errorCodes(await server.gql(OPERATIONS.rebootDevice.mutation, { id: deviceId }, { token: recipient.token })),
+    ).toEqual([]);
+  });
+
+  it("a recipient's configuration change reaches the device, and every operation is in the owner's event log", async () => {
+    const deviceId = await device();
+    const recipient = await recipientOf(deviceId, ['CONFIGURE', 'CONTROL']);
+    await server.gql(OPERATIONS.updateDeviceConfiguration.mutation, { id: deviceId }, { token: recipient.token });
+    await server.gql(OPERATIONS.rebootDevice.mutation, { id: deviceId }, { token: recipient.token });
+    const seen = await server.gql<{ device: { configuration: unknown } }>(
+      `query ($id: ID!) { device(id: $id) { configuration } }`,
+      { id: deviceId },
+      { token: admin.token },
+    );
+    expect(seen.data!.device.configuration).toEqual({ alarm: true });
+    const log = await server.gql<{ auditLog: { edges: { node: { action: string; actor: { id: string } } }[] } }>(
+      `query ($e: ID, $d: ID) { auditLog(enterpriseId: $e, deviceId: $d) { edges { node { action actor { id } } } } }`,
+      { e: enterpriseId, d: deviceId },
+      { token: admin.token },
+    );
+    expect(log.data!.auditLog.edges.map((edge) => edge.node)).toEqual([
+      { action: 'device.reboot', actor: { id: recipient.account.id } },
+      { action: 'device.configuration_update', actor: { id: recipient.account.id } },
+      // The share that brought the device to the recipient is about the device too.
+      { action: 'share.accepted', actor: { id: recipient.account.id } },
+      { action: 'share.created', actor: { id: admin.account.id } },
+      { action: 'device.registered', actor: { id: admin.account.id } },
+    ]);
+    const commands = await server.app.db.dataSource.query(
+      `SELECT kind, status FROM device_command WHERE "deviceId" = '${deviceId}' ORDER BY id`,
+    );
+    expect(commands).toEqual([
+      { kind: 'CONFIGURATION_UPDATE', status: 'QUEUED' },
+      { kind: 'REBOOT', status: 'QUEUED' },
+    ]);
+  });
+
+  it('once the share is cancelled, the recipient can no longer operate the device (NOT_FOUND)', async () => {
+    const deviceId = await device();
+    const recipient = await recipientOf(deviceId, ['CONTROL']);
+    await server.gql(
+      `mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`,
+      { id: recipient.shareId },
+      {
+        token: admin.token,
+      },
+    );
+    expect(
+      errorCodes(await server.gql(OPERATIONS.rebootDevice.mutation, { id: deviceId }, { token: recipient.token })),
+    ).toEqual(['NOT_FOUND']);
+  });
+
+  describe('notification policies', () => {
+    const CREATE = `mutation ($name: String!) { createNotificationPolicy(name: $name) { id name } }`;
+    const ADD = `mutation ($policy: ID!, $device: ID!) { addDeviceToNotificationPolicy(policyId: $policy, deviceId: $device) { id deviceIds } }`;
+
+    it('a recipient with NOTIFICATIONS adds the shared device to its own policy; without it, FORBIDDEN', async () => {
+      const deviceId = await device();
+      const allowed = await recipientOf(deviceId, ['NOTIFICATIONS']);
+      const policy = await server.gql<{ createNotificationPolicy: { id: string } }>(
+        CREATE,
+        { name: 'Night alarms' },
+        {
+          token: allowed.token,
+        },
+      );
+      const added = await server.gql<{ addDeviceToNotificationPolicy: { deviceIds: string[] } }>(
+        ADD,
+        { policy: policy.data!.createNotificationPolicy.id, device: deviceId },
+        { token: allowed.token },
+      );
+      expect(added.data!.addDeviceToNotificationPolicy.deviceIds).toEqual([deviceId]);
+      const again = await server.gql(
+        ADD,
+        { policy: policy.data!.createNotificationPolicy.id, device: deviceId },
+        {
+          token: allowed.token,
+        },
+      );
+      expect(errorCodes(again)).toEqual(['CONFLICT']);
+
+      const denied = await recipientOf(deviceId, ['MONITOR']);
+      const own = await server.gql<{ createNotificationPolicy: { id: string } }>(
+        CREATE,
+        { name: 'Mine' },
+        {
+          token: denied.token,
+        },
+      );
+      const refused = await server.gql(
+        ADD,
+        { policy: own.data!.createNotificationPolicy.id, device: deviceId },
+        {
+          token: denied.token,
+        },
+      );
+      expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+    });
+
+    it("deleting a device takes it out of every policy, the owner's and the recipients'", async () => {
+      const deleted = await device();
+      const kept = await device();
+      const recipient = await recipientOf(deleted, ['NOTIFICATIONS']);
+      const policies = [];
+      for (const session of [admin, recipient]) {
+        const created = await server.gql<{ createNotificationPolicy: { id: string } }>(
+          CREATE,
+          { name: 'Watched' },
+          { token: session.token },
+        );
+        const policyId = created.data!.createNotificationPolicy.id;
+        expect(
+          errorCodes(await server.gql(ADD, { policy: policyId, device: deleted }, { token: session.token })),
+        ).toEqual([]);
+        policies.push({ session, policyId });
+      }
+      const removal = await server.gql(
+        `mutation ($id: ID!) { deleteDevice(deviceId: $id) }`,
+        { id: deleted },
+        { token: admin.token },
+      );
+      expect(errorCodes(removal)).toEqual([]);
+
+      const ownerPolicy = await server.gql<{ addDeviceToNotificationPolicy: { deviceIds: string[] } }>(
+        ADD,
+        { policy: policies[0].policyId, device: kept },
+        { token: admin.token },
+      );
+      expect(ownerPolicy.data!.addDeviceToNotificationPolicy.deviceIds).toEqual([kept]);
+      const recipientRows = await server.app.db.dataSource
+        .getRepository(NotificationPolicyDevice)
+        .countBy({ policyId: policies[1].policyId });
+      expect(recipientRows).toBe(0);
+    });
+
+    it("someone else's policy is NOT_FOUND; a BASIC device cannot join a policy", async () => {
+      const basic = await device('BASIC');
+      const policy = await server.gql<{ createNotificationPolicy: { id: string } }>(
+        CREATE,
+        { name: 'Owner policy' },
+        {
+          token: admin.token,
+        },
+      );
+      const policyId = policy.data!.createNotificationPolicy.id;
+      expect(errorCodes(await server.gql(ADD, { policy: policyId, device: basic }, { token: admin.token }))).toEqual([
+        'FORBIDDEN',
+      ]);
+      const stranger = await server.signUp();
+      expect(errorCodes(await server.gql(ADD, { policy: policyId, device: basic }, { token: stranger.token }))).toEqual(
+        ['NOT_FOUND'],
+      );
+    });
+  });
+});

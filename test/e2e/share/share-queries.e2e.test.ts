@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../../support/test-server';
+
+const SHARED_BY_ME = `query ($status: [ShareStatus!], $email: Email, $first: Int, $after: String) {
+  sharedByMe(status: $status, recipientEmail: $email, first: $first, after: $after) {
+    edges { cursor node { id status recipientEmail } } pageInfo { hasNextPage endCursor }
+  }
+}`;
+const SHARED_WITH_ME = `query ($status: [ShareStatus!]) {
+  sharedWithMe(status: $status) { edges { node { id status sharer { email } } } }
+}`;
+
+describe('reading shares', () => {
+  let server: TestServer;
+  let sharer: Session;
+  let recipient: Session;
+  let stranger: Session;
+  const shareIds: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    [sharer, recipient, stranger] = [
+      await server.signUp('Sharer'),
+      await server.signUp('Recipient'),
+      await server.signUp('Stranger'),
+    ];
+    for (const who of [sharer, recipient]) {
+      await server.gql(
+        `mutation { createEnterprise(input: { name: "E", dataCenter: EU }) { id } }`,
+        {},
+        { token: who.token },
+      );
+    }
+    for (let i = 0; i < 5; i++) {
+      const device = await server.gql<{ registerDevice: { id: string } }>(
+        `mutation ($s: String!) { registerDevice(input: { serialNumber: $s, name: "UPS", model: "M", plan: STANDARD }) { id } }`,
+        { s: `Q-${i}` },
+        { token: sharer.token },
+      );
+      const email = i < 3 ? recipient.account.email : `other${i}@example.com`;
+      const shared = await server.gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
+        `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
+        { input: { deviceIds: [device.data!.registerDevice.id], recipientEmail: email, permissions: ['MONITOR'] } },
+        { token: sharer.token },
+      );
+      shareIds.push(shared.data!.shareDevices.share.id);
+      if (i === 0) {
+        await server.gql(
+          `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { id } }`,
+          { input: { token: new URL(shared.data!.shareDevices.shareLink).searchParams.get('token') } },
+          { token: recipient.token },
+        );
+      }
+    }
+  });
+  afterAll(() => server.close());
+
+  it('share(id) answers the sharer and the recipient, and NOT_FOUND to anyone else', async () => {
+    const query = `query ($id: ID!) { share(id: $id) { id status } }`;
+    for (const who of [sharer, recipient]) {
+      expect(
+        (await server.gql<{ share: { id: string } }>(query, { id: shareIds[0] }, { token: who.token })).data!.share.id,
+      ).toBe(shareIds[0]);
+    }
+    expect(errorCodes(await server.gql(query, { id: shareIds[0] }, { token: stranger.token }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await server.gql(query, { id: randomUUID() }, { token: sharer.token }))).toEqual(['NOT_FOUND']);
+  });
+
+  it('sharedByMe lists the shares sent, newest first, filtered by status and recipient', async () => {
+    const all = await server.gql<{ sharedByMe: { edges: { node: { id: string } }[] } }>(
+      SHARED_BY_ME,
+      {},
+      { token: sharer.token },
+    );
+    expect(all.data!.sharedByMe.edges.map((edge) => edge.node.id)).toEqual([...shareIds].reverse());
+    const active = await server.gql<{ sharedByMe: { edges: { node: { id: string } }[] } }>(
+      SHARED_BY_ME,
+      { status: ['ACTIVE'] },
+      {
+        token: sharer.token,
+      },
+    );
+    expect(active.data!.sharedByMe.edges.map((edge) => edge.node.id)).toEqual([shareIds[0]]);
+    const toRecipient = await server.gql<{ sharedByMe: { edges: { node: { id: string } }[] } }>(
+      SHARED_BY_ME,
+      { email: recipient.account.email.toUpperCase() },
+      { token: sharer.token },
+    );
+    expect(toRecipient.data!.sharedByMe.edges.map((edge) => edge.node.id)).toEqual([
+      shareIds[2],
+      shareIds[1],
+      shareIds[0],
+    ]);
+    const nothing = await server.gql<{ sharedByMe: { edges: unknown[] } }>(SHARED_BY_ME, {}, { token: stranger.token });
+    expect(nothing.data!.sharedByMe.edges).toEqual([]);
+  });
+
+  it('sharedByMe pages with keyset cursors: nothing skipped or repeated while shares are added', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    let lateShareId = '';
+    do {
+      if (pages++ === 1) {
+        // A share made between two pages comes first in a fresh listing, not in the next page.
+        const device = await server.gql<{ registerDevice: { id: string } }>(
+          `mutation { registerDevice(input: { serialNumber: "Q-LATE", name: "UPS", model: "M", plan: STANDARD }) { id } }`,
+          {},
+          { token: sharer.token },
+        );
+        const late = await server.gql<{ shareDevices: { share: { id: string } } }>(
+          `mutation ($id: ID!) { shareDevices(input: { deviceIds: [$id], recipientEmail: "late@example.com", permissions: [MONITOR] }) { share { id } } }`,
+          { id: device.data!.registerDevice.id },
+          { token: sharer.token },
+        );
+        expect(errorCodes(late)).toEqual([]);
+        lateShareId = late.data!.shareDevices.share.id;
+      }
+      const page: {
+        data?: {
+          sharedByMe: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+        } | null;
+      } = await server.gql(SHARED_BY_ME, { first: 2, after }, { token: sharer.token });
+      seen.push(...page.data!.sharedByMe.edges.map((edge) => edge.node.id));
+      after = page.data!.sharedByMe.pageInfo.hasNextPage ? page.data!.sharedByMe.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toEqual([...shareIds].reverse());
+    shareIds.push(lateShareId);
+  });
+
+  it('sharedWithMe lists what was sent to the viewer: accepted, and pending for its e-mail', async () => {
+    const mine = await server.gql<{
+      sharedWithMe: { edges: { node: { id: string; status: string; sharer: { email: string } } }[] };
+    }>(SHARED_WITH_ME, {}, { token: recipient.token });
+    expect(mine.data!.sharedWithMe.edges.map((edge) => [edge.node.id, edge.node.status])).toEqual([
+      [shareIds[2], 'PENDING'],
+      [shareIds[1], 'PENDING'],
+      [shareIds[0], 'ACTIVE'],
+    ]);
+    expect(mine.data!.sharedWithMe.edges[0].node.sharer.email).toBe(sharer.account.email);
+    const active = await server.gql<{ sharedWithMe: { edges: unknown[] } }>(
+      SHARED_WITH_ME,
+      { status: ['ACTIVE'] },
+      {
+        token: recipient.token,
+      },
+    );
+    expect(active.data!.sharedWithMe.edges).toHaveLength(1);
+    expect(
+      (await server.gql<{ sharedWithMe: { edges: unknown[] } }>(SHARED_WITH_ME, {}, { token: stranger.token })).data!
+        .sharedWithMe.edges,
+    ).toEqual([]);
+  });
+
+  it('shareRecipients groups "Shared by me" per recipient, with counts per status', async () => {
+    const response = await server.gql<{
+      shareRecipients: { edges: { node: { recipientEmail: string; counts: Record<string, number> } }[] };
+    }>(
+      `{ shareRecipients { edges { cursor node { recipientEmail counts { pending active cancelled expired } latestExpiresAt } } } }`,
+      {},
+      { token: sharer.token },
+    );
+    expect(errorCodes(response)).toEqual([]);
+    const byEmail = new Map(
+      response.data!.shareRecipients.edges.map((edge) => [edge.node.recipientEmail, edge.node.counts]),
+    );
+    expect(byEmail.get(recipient.account.email)).toEqual({ pending: 2, active: 1, cancelled: 0, expired: 0 });
+    expect(byEmail.get('other3@example.com')).toEqual({ pending: 1, active: 0, cancelled: 0, expired: 0 });
+    const emails = response.data!.shareRecipients.edges.map((edge) => edge.node.recipientEmail);
+    expect(emails).toEqual([...emails].sort());
+    const second = await server.gql<{ shareRecipients: { edges: { node: { recipientEmail: string } }[] } }>(
+      `query ($after: String) { shareRecipients(first: 1, after: $after) { edges { node { recipientEmail } } } }`,
+      {
+        after: (
+          await server.gql<{ shareRecipients: { pageInfo: { endCursor: string } } }>(
+            `{ shareRecipients(first: 1) { pageInfo { endCursor } } }`,
+            {},
+            { token: sharer.token },
+          )
+        ).data!.shareRecipients.pageInfo.endCursor,
+      },
+      { token: sharer.token },
+    );
+    expect(second.data!.shareRecipients.edges.map((edge) => edge.node.recipientEmail)).toEqual([emails[1]]);
+  });
+
+  it('shareSharers groups "Shared with me" per sharer', async () => {
+    const response = await server.gql<{
+      shareSharers: { edges: { node: { sharer: { id: string; email: string }; counts: Record<string, number> } }[] };
+    }>(
+      `{ shareSharers { edges { node { sharer { id email } counts { pending active cancelled expired } } } } }`,
+      {},
+      {
+        token: recipient.token,
+      },
+    );
+    expect(errorCodes(response)).toEqual([]);
+    expect(response.data!.shareSharers.edges.map((edge) => edge.node)).toEqual([
+      {
+        sharer: { id: sharer.account.id, email: sharer.account.email },
+        counts: { pending: 2, active: 1, cancelled: 0, expired: 0 },
+      },
+    ]);
+  });
+
+  it("shareGraph lists the enterprise's device → recipient edges for its ADMINs; others get FORBIDDEN or NOT_FOUND", async () => {
+    const graph = `query ($e: ID, $status: [SharedDeviceStatus!]) {
+      shareGraph(enterpriseId: $e, status: $status) {
+        edges { node { status degraded effectivePermissions device { id } share { id recipientEmail permissions expiresAt } } }
+      }
+    }`;
+    const [{ id: enterpriseId }] = await server.app.db.dataSource.query(
+      `SELECT "enterpriseId" AS id FROM membership WHERE "accountId" = '${sharer.account.id}'`,
+    );
+    const response = await server.gql<{
+      shareGraph: { edges: { node: { status: string; share: { id: string; recipientEmail: string } } }[] };
+    }>(graph, { e: enterpriseId }, { token: sharer.token });
+    expect(errorCodes(response)).toEqual([]);
+    expect(response.data!.shareGraph.edges.map((edge) => edge.node.share.id)).toEqual([...shareIds].reverse());
+    const active = await server.gql<{ shareGraph: { edges: { node: { share: { id: string } } }[] } }>(
+      graph,
+      { e: enterpriseId, status: ['ACTIVE'] },
+      { token: sharer.token },
+    );
+    expect(active.data!.shareGraph.edges.map((edge) => edge.node.share.id)).toEqual([shareIds[0]]);
+    expect(errorCodes(await server.gql(graph, { e: enterpriseId }, { token: stranger.token }))).toEqual(['NOT_FOUND']);
+  });
+
+  it('device.shares shows the owner ADMIN who it is shared with; device.myAccess says what the viewer may do', async () => {
+    const [{ deviceId }] = await server.app.db.dataSource.query(
+      `SELECT "deviceId" FROM shared_device WHERE "shareId" = '${shareIds[0]}'`,
+    );
+    const query = `query ($id: ID!) { device(id: $id) { shares { edges { node { id recipientEmail } } } myAccess { role permissions share { id } } } }`;
+    const owner = await server.gql<{
+      device: {
+        shares: { edges: { node: { id: string } }[] };
+        myAccess: { role: string; permissions: string[]; share: null };
+      };
+    }>(query, { id: deviceId }, { token: sharer.token });
+    expect(nodes(owner.data!.device.shares).map((share) => share.id)).toEqual([shareIds[0]]);
+    expect(owner.data!.device.myAccess).toEqual({
+      role: 'ADMIN',
+      permissions: ['MONITOR', 'CONFIGURE', 'CONTROL', 'FIRMWARE', 'LICENSE', 'REPORTS', 'NOTIFICATIONS'],
+      share: null,
+    });
+    const received = await server.gql<{
+      device: {
+        shares: { edges: { node: unknown }[] };
+        myAccess: { role: null; permissions: string[]; share: { id: string } };
+      };
+    }>(query, { id: deviceId }, { token: recipient.token });
+    expect(nodes(received.data!.device.shares)).toEqual([]);
+    expect(received.data!.device.myAccess).toEqual({
+      role: null,
+      permissions: ['MONITOR'],
+      share: { id: shareIds[0] },
+    });
+  });
+});
