@@ -15,7 +15,7 @@ import {
   MembershipResolver,
 } from './modules/enterprise/enterprise.resolver';
 import { ShareDeviceResolver } from './modules/share/share-device.resolver';
-import { ShareEventResolver } from './modules/share/share-event.resolver';
+import { ShareEventResolver } from './modules/share/events/share-event.resolver';
 import { ShareInvitationResolver } from './modules/share/share-invitation.resolver';
 import { SharedDeviceResolver, ShareResolver, ShareSharerSummaryResolver } from './modules/share/share.resolver';
 

@@ -9,7 +9,7 @@ import { MembershipInvitation } from '../modules/enterprise/membership-invitatio
 import { Membership } from '../modules/enterprise/membership.entity';
 import { NotificationPolicy, NotificationPolicyDevice } from '../modules/notification/notification-policy.entity';
 import { OutboxMessage } from '../modules/mail/outbox-message.entity';
-import { ShareEvent } from '../modules/share/share-event.entity';
+import { ShareEvent } from '../modules/share/events/share-event.entity';
 import { Share, SharedDevice } from '../modules/share/share.entity';
 
 export const entities = [

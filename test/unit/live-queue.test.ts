@@ -3,8 +3,8 @@ import {
   InProcessShareEventBus,
   type BusMessage,
   type PublishedShareEvent,
-} from '../../src/modules/share/share-event-bus';
-import { DEFAULT_LIVE_BUFFER, LiveQueue } from '../../src/modules/share/share-event.service';
+} from '../../src/modules/share/events/share-event-bus';
+import { DEFAULT_LIVE_BUFFER, LiveQueue } from '../../src/modules/share/events/share-event.service';
 
 const notices = (from: number, to: number): PublishedShareEvent[] =>
   Array.from({ length: to - from + 1 }, (_, i) => ({ cursor: String(from + i), shareId: 's' }));

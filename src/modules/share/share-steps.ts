@@ -8,7 +8,7 @@ import type { Database } from '../../database/database';
 import { Account } from '../account/account.entity';
 import type { AuditService } from '../audit/audit.service';
 import { enqueueMail, type MailPayloads } from '../mail/mail-outbox';
-import { recordShareEvent } from './share-events';
+import { recordShareEvent } from './events/share-events';
 import {
   END_MAILS,
   endedDeviceStatus,

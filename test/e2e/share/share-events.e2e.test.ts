@@ -1,5 +1,5 @@
 import type { Client } from 'graphql-ws';
-import { EVENTS_MAY_BE_LOST } from '../../../src/modules/share/share-event-bus';
+import { EVENTS_MAY_BE_LOST } from '../../../src/modules/share/events/share-event-bus';
 import { eventually } from '../../support/eventually';
 import { ManualClock } from '../../support/manual-clock';
 import { addMember } from '../../support/members';

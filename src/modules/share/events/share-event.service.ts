@@ -1,17 +1,17 @@
 import { Repeater } from '@repeaterjs/repeater';
 import { LessThanOrEqual, type SelectQueryBuilder } from 'typeorm';
-import { toConnection, type Connection } from '../../common/connection';
-import { AppError, ErrorCode, badInput, notFound } from '../../common/errors';
-import { isId } from '../../common/ids';
-import type { Actor } from '../../common/access';
-import type { RequestContext } from '../../context/request-context';
-import { Counter } from '../../database/counter.entity';
-import type { Database } from '../../database/database';
+import { toConnection, type Connection } from '../../../common/connection';
+import { AppError, ErrorCode, badInput, notFound } from '../../../common/errors';
+import { isId } from '../../../common/ids';
+import type { Actor } from '../../../common/access';
+import type { RequestContext } from '../../../context/request-context';
+import { Counter } from '../../../database/counter.entity';
+import type { Database } from '../../../database/database';
 import { EVENTS_MAY_BE_LOST, type BusMessage, type ShareEventBus } from './share-event-bus';
 import { PRUNED_COUNTER, PUBLISHED_COUNTER } from './share-event-counters';
 import { ShareEvent } from './share-event.entity';
-import { Share } from './share.entity';
-import { seeShare } from './share.policy';
+import { Share } from '../share.entity';
+import { seeShare } from '../share.policy';
 
 const REPLAY_BATCH = 500;
 /** Bus messages a slow subscriber may fall behind by; past that it drops them and catches up from the store. */

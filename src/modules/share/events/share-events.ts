@@ -1,9 +1,9 @@
-import type { Change } from '../../context/change';
-import { allocate } from '../../database/counters';
-import { insertNew } from '../../database/database';
-import { isLive, type ShareEventType, type ShareStatus } from './share-lifecycle';
+import type { Change } from '../../../context/change';
+import { allocate } from '../../../database/counters';
+import { insertNew } from '../../../database/database';
+import { isLive, type ShareEventType, type ShareStatus } from '../share-lifecycle';
 import { ShareEvent } from './share-event.entity';
-import type { Share } from './share.entity';
+import type { Share } from '../share.entity';
 
 /**
  * Appends the event of a change to `share` (already in its new status), in the change's

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { MoreThan } from 'typeorm';
-import type { Clock } from '../../common/clock';
-import { WakeLoop } from '../../common/wake-loop';
-import { Counter } from '../../database/counter.entity';
-import type { Database } from '../../database/database';
+import type { Clock } from '../../../common/clock';
+import { WakeLoop } from '../../../common/wake-loop';
+import { Counter } from '../../../database/counter.entity';
+import type { Database } from '../../../database/database';
 import type { ShareEventBus } from './share-event-bus';
 import { PUBLISHED_COUNTER } from './share-event-counters';
 import { ShareEvent } from './share-event.entity';

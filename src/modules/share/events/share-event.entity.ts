@@ -1,8 +1,8 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn, JsonColumn } from '../../database/columns';
-import { ShareEndReason, ShareEventType, ShareStatus } from './share-lifecycle';
+import { InstantColumn, JsonColumn } from '../../../database/columns';
+import { ShareEndReason, ShareEventType, ShareStatus } from '../share-lifecycle';
 
 registerEnumType(ShareEventType, {
   name: 'ShareEventType',

@@ -1,10 +1,10 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { ConnectionType, PageArgs, type Connection } from '../../common/connection';
-import type { RequestContext } from '../../context/request-context';
-import { Account } from '../account/account.entity';
+import { ConnectionType, PageArgs, type Connection } from '../../../common/connection';
+import type { RequestContext } from '../../../context/request-context';
+import { Account } from '../../account/account.entity';
 import { ShareEvent } from './share-event.entity';
 import type { ShareEventService } from './share-event.service';
-import { Share } from './share.entity';
+import { Share } from '../share.entity';
 
 const ShareEventConnection = ConnectionType(ShareEvent);
 
