@@ -102,11 +102,16 @@ export class World {
   /** A device registered by the team's ADMIN; answers its id. */
   async device(
     team: Team,
-    { plan = 'STANDARD', name = 'Pump', model = 'P-1' }: { plan?: DevicePlan; name?: string; model?: string } = {},
+    {
+      plan = 'STANDARD',
+      name = 'Pump',
+      model = 'P-1',
+      isDemo = false,
+    }: { plan?: DevicePlan; name?: string; model?: string; isDemo?: boolean } = {},
   ): Promise<string> {
     const data = await this.ok(
       RegisterDeviceDocument,
-      { input: { serialNumber: `WORLD-${process.pid}-${++serials}`, name, model, plan } },
+      { input: { serialNumber: `WORLD-${process.pid}-${++serials}`, name, model, plan, isDemo } },
       { token: team.admin.token, enterpriseId: team.enterpriseId },
     );
     return data.registerDevice.id;

@@ -1,6 +1,7 @@
 import { ManualClock } from '../../support/manual-clock';
-import { addMember } from '../../support/members';
+import type { DataCenter, DevicePlan } from '../../support/graphql/documents.generated';
 import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../../support/test-server';
+import { World, type Team } from '../../support/world';
 
 const SHARE = `mutation ($input: ShareDevicesInput!) {
   shareDevices(input: $input) { shareLink confirmationCode share { id status recipientEmail permissions devices { edges { node { deviceId status } } } } }
@@ -32,37 +33,16 @@ type Invitation = {
 describe('sharing devices', () => {
   const clock = new ManualClock('2026-11-24T12:00:00Z');
   let server: TestServer;
+  let world: World;
+  let acme: Team;
   let admin: Session;
   let operator: Session;
   let viewer: Session;
   let enterpriseId: string;
-  let serial = 0;
 
-  async function enterprise(owner: Session, name: string, dataCenter = 'EU') {
-    const response = await server.gql<{ createEnterprise: { id: string } }>(
-      `mutation ($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { id } }`,
-      { input: { name, dataCenter } },
-      { token: owner.token },
-    );
-    return response.data!.createEnterprise.id;
-  }
-
-  async function device(plan = 'STANDARD', isDemo = false) {
-    const response = await server.gql<{ registerDevice: { id: string } }>(
-      `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`,
-      { input: { serialNumber: `SHARE-${++serial}`, name: `Device ${serial}`, model: 'Smart-UPS', plan, isDemo } },
-      { token: admin.token, enterpriseId },
-    );
-    expect(errorCodes(response)).toEqual([]);
-    return response.data!.registerDevice.id;
-  }
-
+  const device = (plan: DevicePlan = 'STANDARD', isDemo = false) => world.device(acme, { plan, isDemo });
   /** A recipient with an enterprise of their own in `dataCenter`. */
-  async function recipient(dataCenter = 'EU') {
-    const session = await server.signUp('Recipient');
-    const ownEnterpriseId = await enterprise(session, 'Receiving', dataCenter);
-    return { ...session, enterpriseId: ownEnterpriseId };
-  }
+  const recipient = (dataCenter: DataCenter = 'EU') => world.person('Recipient', dataCenter);
 
   const input = (deviceIds: string[], recipientEmail: string, extra: Record<string, unknown> = {}) => ({
     input: { deviceIds, recipientEmail, permissions: ['MONITOR', 'CONTROL'], ...extra },
@@ -88,15 +68,10 @@ describe('sharing devices', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ clock, config: { jwtTtlSeconds: 30 * 24 * 3600 } });
-    admin = await server.signUp('Sharer');
-    enterpriseId = await enterprise(admin, 'Acme');
-    [operator, viewer] = [await server.signUp('Operator'), await server.signUp('Viewer')];
-    for (const [member, role] of [
-      [operator, 'OPERATOR'],
-      [viewer, 'VIEWER'],
-    ] as const) {
-      await addMember(server, admin, enterpriseId, member, role);
-    }
+    world = new World(server);
+    acme = await world.team('Acme', { operator: true, viewer: true });
+    ({ admin, enterpriseId } = acme);
+    [operator, viewer] = [acme.operator!, acme.viewer!];
   });
   afterAll(() => server.close());
 
