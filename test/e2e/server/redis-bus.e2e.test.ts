@@ -8,6 +8,7 @@ import type { BusMessage } from '../../../src/modules/share/events/share-event-b
 import { insertShares } from '../../support/bulk-shares';
 import { capturedLogger } from '../../support/captured-logger';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import { World } from '../../support/world';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const silent = pino({ level: 'silent' });
@@ -109,12 +110,9 @@ describe('share events through Redis', () => {
     try {
       const readyz = await fetch(server.url.replace('/graphql', '/readyz'));
       expect(await readyz.json()).toEqual({ status: 'ready', database: 'up', redis: 'up' });
-      const sharer = await server.signUp('Sharer');
-      await server.gql(
-        `mutation { createEnterprise(input: { name: "E", dataCenter: EU }) { id } }`,
-        {},
-        { token: sharer.token },
-      );
+      const world = new World(server);
+      const team = await world.team('E');
+      const sharer = team.admin;
       const client = server.wsClient({ authorization: `Bearer ${sharer.token}` });
       const events: string[] = [];
       client.subscribe<{ shareStatusChanged: { type: string } }>(
@@ -122,17 +120,7 @@ describe('share events through Redis', () => {
         { next: (result) => events.push(result.data!.shareStatusChanged.type), error: () => {}, complete: () => {} },
       );
       await until(() => server.app.services.bus.listenerCount() === 1);
-      const device = await server.gql<{ registerDevice: { id: string } }>(
-        `mutation { registerDevice(input: { serialNumber: "REDIS-1", name: "UPS", model: "M", plan: STANDARD }) { id } }`,
-        {},
-        { token: sharer.token },
-      );
-      const shared = await server.gql(
-        `mutation ($id: ID!) { shareDevices(input: { deviceIds: [$id], recipientEmail: "r@example.com", permissions: [MONITOR] }) { share { id } } }`,
-        { id: device.data!.registerDevice.id },
-        { token: sharer.token },
-      );
-      expect(errorCodes(shared)).toEqual([]);
+      await world.share(team, 'r@example.com', [await world.device(team)]);
       await until(() => events.length === 1);
       expect(events).toEqual(['CREATED']);
     } finally {
@@ -144,12 +132,9 @@ describe('share events through Redis', () => {
     const server = await startTestServer({ config: { redisUrl: REDIS_URL, redisChannel: channel } });
     const raw = new Redis(REDIS_URL);
     try {
-      const sharer = await server.signUp('Sharer');
-      await server.gql(
-        `mutation { createEnterprise(input: { name: "E", dataCenter: EU }) { id } }`,
-        {},
-        { token: sharer.token },
-      );
+      const world = new World(server);
+      const team = await world.team('E');
+      const sharer = team.admin;
       // Ahead of the subscription's own listener: what it throws must not keep the notice from it.
       server.app.services.bus.subscribe(() => {
         throw new Error('a listener with a bug');
@@ -162,17 +147,7 @@ describe('share events through Redis', () => {
       );
       await until(() => server.app.services.bus.listenerCount() === 2);
       for (const garbage of GARBAGE) await raw.publish(channel, garbage);
-      const device = await server.gql<{ registerDevice: { id: string } }>(
-        `mutation { registerDevice(input: { serialNumber: "GARBAGE-1", name: "UPS", model: "M", plan: STANDARD }) { id } }`,
-        {},
-        { token: sharer.token },
-      );
-      const shared = await server.gql(
-        `mutation ($id: ID!) { shareDevices(input: { deviceIds: [$id], recipientEmail: "r@example.com", permissions: [MONITOR] }) { share { id } } }`,
-        { id: device.data!.registerDevice.id },
-        { token: sharer.token },
-      );
-      expect(errorCodes(shared)).toEqual([]);
+      await world.share(team, 'r@example.com', [await world.device(team)]);
       await until(() => events.length === 1);
       expect(events).toEqual(['CREATED']);
       expect((await server.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
