@@ -145,22 +145,32 @@ describe('share expiry without any request', () => {
   });
 });
 
+/**
+ * A server that made a share expiring in a day (then ran `beforeStop`) and stopped, its database
+ * kept (a PostgreSQL test database is dropped by close(), so only the app closes), and the clock
+ * two days on: the share fell due while no server ran.
+ */
+async function stoppedWithOverdueShare(beforeStop: (server: TestServer) => Promise<void> = async () => {}) {
+  const clock = new ManualClock('2026-11-24T12:00:00Z');
+  const databaseUrl = onPostgres()
+    ? undefined
+    : `sqlite:${join(mkdtempSync(join(tmpdir(), 'devshare-expiry-')), 'devshare.sqlite')}`;
+  const first = await startTestServer({
+    clock,
+    config: { jwtTtlSeconds: 365 * 24 * 3600, ...(databaseUrl && { databaseUrl }) },
+  });
+  const { share } = await world(first);
+  const shareId = await share(new Date(clock.now().getTime() + DAY));
+  await beforeStop(first);
+  await first.app.close();
+  clock.advance(2 * DAY);
+  const sameDatabase = databaseUrl ?? (first.app.db.dataSource.options as { url: string }).url;
+  return { clock, first, shareId, sameDatabase };
+}
+
 describe('share expiry across a restart', () => {
   it('on start, the server expires what fell due while it was down', async () => {
-    const clock = new ManualClock('2026-11-24T12:00:00Z');
-    const databaseUrl = onPostgres()
-      ? undefined
-      : `sqlite:${join(mkdtempSync(join(tmpdir(), 'devshare-expiry-')), 'devshare.sqlite')}`;
-    const first = await startTestServer({
-      clock,
-      config: { jwtTtlSeconds: 365 * 24 * 3600, ...(databaseUrl && { databaseUrl }) },
-    });
-    const { share } = await world(first);
-    const shareId = await share(new Date(clock.now().getTime() + DAY));
-    // Stop the server but keep its database: a PostgreSQL test database is dropped by close().
-    await first.app.close();
-    clock.advance(2 * DAY);
-    const sameDatabase = databaseUrl ?? (first.app.db.dataSource.options as { url: string }).url;
+    const { clock, first, shareId, sameDatabase } = await stoppedWithOverdueShare();
     const second = await startTestServer({ clock, config: { databaseUrl: sameDatabase } });
     try {
       expect((await readiness(second)).status).toBe(200);
@@ -172,20 +182,9 @@ describe('share expiry across a restart', () => {
   });
 
   it('a start-up catch-up that fails leaves the server listening but not ready, until a retry succeeds', async () => {
-    const clock = new ManualClock('2026-11-24T12:00:00Z');
-    const databaseUrl = onPostgres()
-      ? undefined
-      : `sqlite:${join(mkdtempSync(join(tmpdir(), 'devshare-expiry-')), 'devshare.sqlite')}`;
-    const first = await startTestServer({
-      clock,
-      config: { jwtTtlSeconds: 365 * 24 * 3600, ...(databaseUrl && { databaseUrl }) },
-    });
-    const { share } = await world(first);
-    const shareId = await share(new Date(clock.now().getTime() + DAY));
-    await refuseShareUpdates(first.app.db.dataSource, true);
-    await first.app.close();
-    clock.advance(2 * DAY);
-    const sameDatabase = databaseUrl ?? (first.app.db.dataSource.options as { url: string }).url;
+    const { clock, first, shareId, sameDatabase } = await stoppedWithOverdueShare((server) =>
+      refuseShareUpdates(server.app.db.dataSource, true),
+    );
     const { logger, lines } = capturedLogger();
     const second = await startTestServer({
       clock,
