@@ -1,5 +1,5 @@
-import { addMember } from '../../support/members';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import { World, type Team } from '../../support/world';
 
 const LOG = `query ($enterpriseId: ID, $deviceId: ID, $first: Int, $after: String) {
   auditLog(enterpriseId: $enterpriseId, deviceId: $deviceId, first: $first, after: $after) {
@@ -26,34 +26,22 @@ type Log = {
 
 describe('the event log of a device (auditLog with deviceId)', () => {
   let server: TestServer;
+  let world: World;
+  let owner: Team;
   let admin: Session;
   let operator: Session;
   let enterpriseId: string;
-  let serial = 0;
 
   beforeAll(async () => {
     server = await startTestServer();
-    admin = await server.signUp('Owner');
-    const created = await server.gql<{ createEnterprise: { id: string } }>(
-      `mutation { createEnterprise(input: { name: "Owner Inc", dataCenter: EU }) { id } }`,
-      {},
-      { token: admin.token },
-    );
-    enterpriseId = created.data!.createEnterprise.id;
-    operator = await server.signUp('Operator');
-    await addMember(server, admin, enterpriseId, operator, 'OPERATOR');
+    world = new World(server);
+    owner = await world.team('Owner Inc', { operator: true });
+    ({ admin, enterpriseId } = owner);
+    operator = owner.operator!;
   });
   afterAll(() => server.close());
 
-  async function device() {
-    const response = await server.gql<{ registerDevice: { id: string } }>(
-      `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`,
-      { input: { serialNumber: `AUDIT-${++serial}`, name: `Device ${serial}`, model: 'Smart-UPS', plan: 'STANDARD' } },
-      { token: admin.token, enterpriseId },
-    );
-    expect(errorCodes(response)).toEqual([]);
-    return response.data!.registerDevice.id;
-  }
+  const device = () => world.device(owner);
 
   /** Runs an operation as `by`, failing the test on any error. */
   async function ok<T>(by: Session, query: string, variables: Record<string, unknown>, actingIn?: string) {

@@ -1,8 +1,9 @@
 import { NotificationPolicyDevice } from '../../../src/modules/notification/notification-policy.entity';
-import { addMember } from '../../support/members';
+import type { DevicePlan, Permission } from '../../support/graphql/documents.generated';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import { World, type Team } from '../../support/world';
 
-const OPERATIONS: Record<string, { mutation: string; permission: string }> = {
+const OPERATIONS: Record<string, { mutation: string; permission: Permission }> = {
   rebootDevice: {
     mutation: `mutation ($id: ID!) { rebootDevice(deviceId: $id) { id kind status } }`,
     permission: 'CONTROL',
@@ -31,58 +32,28 @@ const OPERATIONS: Record<string, { mutation: string; permission: string }> = {
 
 describe('operating devices', () => {
   let server: TestServer;
+  let world: World;
+  let owner: Team;
   let admin: Session;
   let viewer: Session;
   let enterpriseId: string;
-  let serial = 0;
 
-  async function device(plan = 'STANDARD') {
-    const response = await server.gql<{ registerDevice: { id: string } }>(
-      `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`,
-      { input: { serialNumber: `OPS-${++serial}`, name: 'UPS', model: 'M', plan } },
-      { token: admin.token },
-    );
-    return response.data!.registerDevice.id;
-  }
+  const device = (plan: DevicePlan = 'STANDARD') => world.device(owner, { plan });
 
   /** A recipient who accepted a share of `deviceId` with `permissions` into an enterprise of theirs. */
-  async function recipientOf(deviceId: string, permissions: string[]) {
-    const session = await server.signUp('Recipient');
-    await server.gql(
-      `mutation { createEnterprise(input: { name: "Service Co", dataCenter: EU }) { id } }`,
-      {},
-      {
-        token: session.token,
-      },
-    );
-    const shared = await server.gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
-      `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
-      { input: { deviceIds: [deviceId], recipientEmail: session.account.email, permissions } },
-      { token: admin.token },
-    );
-    const token = new URL(shared.data!.shareDevices.shareLink).searchParams.get('token');
-    const accepted = await server.gql(
-      `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
-      {
-        input: { token },
-      },
-      { token: session.token },
-    );
-    expect(errorCodes(accepted)).toEqual([]);
-    return { ...session, shareId: shared.data!.shareDevices.share.id };
+  async function recipientOf(deviceId: string, permissions: Permission[]) {
+    const person = await world.person('Recipient');
+    const invitation = await world.share(owner, person, [deviceId], { permissions });
+    await world.accept(person, invitation);
+    return { ...person, shareId: invitation.shareId };
   }
 
   beforeAll(async () => {
     server = await startTestServer();
-    admin = await server.signUp('Owner');
-    const created = await server.gql<{ createEnterprise: { id: string } }>(
-      `mutation { createEnterprise(input: { name: "Owner Inc", dataCenter: EU }) { id } }`,
-      {},
-      { token: admin.token },
-    );
-    enterpriseId = created.data!.createEnterprise.id;
-    viewer = await server.signUp('Viewer');
-    await addMember(server, admin, enterpriseId, viewer, 'VIEWER');
+    world = new World(server);
+    owner = await world.team('Owner Inc', { viewer: true });
+    ({ admin, enterpriseId } = owner);
+    viewer = owner.viewer!;
   });
   afterAll(() => server.close());
 
