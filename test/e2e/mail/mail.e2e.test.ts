@@ -3,6 +3,7 @@ import { eventually } from '../../support/eventually';
 import { ManualClock } from '../../support/manual-clock';
 import { startSmtp } from '../../support/test-smtp';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import { World } from '../../support/world';
 
 /** Resolves once the outbox holds no unsent message; the SMTP server has a message before its delivery is recorded. */
 function everyMessageMarkedSent(server: TestServer) {
@@ -13,24 +14,12 @@ function everyMessageMarkedSent(server: TestServer) {
   );
 }
 
+/** `sharer` makes an enterprise with a device and shares it with `recipientEmail`; answers the share id. */
 async function shareWith(server: TestServer, sharer: Session, recipientEmail: string) {
-  await server.gql(
-    `mutation { createEnterprise(input: { name: "Acme", dataCenter: EU }) { id } }`,
-    {},
-    { token: sharer.token },
-  );
-  const device = await server.gql<{ registerDevice: { id: string } }>(
-    `mutation { registerDevice(input: { serialNumber: "MAIL-${Date.now()}", name: "UPS", model: "M", plan: STANDARD }) { id } }`,
-    {},
-    { token: sharer.token },
-  );
-  const shared = await server.gql<{ shareDevices: { share: { id: string } } }>(
-    `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { share { id } } }`,
-    { input: { deviceIds: [device.data!.registerDevice.id], recipientEmail, permissions: ['MONITOR'] } },
-    { token: sharer.token },
-  );
-  expect(errorCodes(shared)).toEqual([]);
-  return shared.data!.shareDevices.share.id;
+  const world = new World(server);
+  const enterpriseId = await world.enterprise(sharer, 'Acme');
+  const team = { enterpriseId, admin: { ...sharer, enterpriseId } };
+  return (await world.share(team, recipientEmail, [await world.device(team, { name: 'UPS', model: 'M' })])).shareId;
 }
 
 describe('e-mail delivery', () => {
