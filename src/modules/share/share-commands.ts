@@ -75,7 +75,6 @@ export class ShareCommands {
       const deviceIds = verdicts.map((verdict) => verdict.deviceId);
       await this.steps.addDeviceRows(change, created.id, deviceIds, SharedDeviceStatus.PENDING);
       await this.steps.record(change, created, CREATION, null, deviceIds);
-      change.wrote('deadline');
       return { share: created, emailSent: await this.steps.inviteByMail(change, created) };
     });
     return this.invitationOf(share, emailSent);

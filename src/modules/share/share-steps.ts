@@ -58,7 +58,7 @@ export class ShareSteps {
    * it ends), then its event, its audit action and its e-mails, all in `change`. `deviceIds` are
    * the devices the step is about (none given: it is about the whole share, as an invitation sent
    * again is, and its audit event names no device); `touch: false` for a notice that changes
-   * nothing a client reads of the share (updatedAt stays). Every step may move a deadline.
+   * nothing a client reads of the share (updatedAt stays).
    */
   async apply(
     change: Change,
@@ -83,14 +83,16 @@ export class ShareSteps {
       ...(ends ? { endedAt: now, endReason: endReason(previous, action) } : {}),
     };
     if (Object.keys(changes).length) await this.update(change, share, changes);
-    change.wrote('deadline');
     const effects = { ...STEP_EFFECTS[action], event: eventOf(action, previous, next) };
     await this.record(change, share, effects, previous, step.deviceIds, step.details);
     const mail = ends ? END_MAILS[share.endReason!] : effects.mail;
     if (mail) await this.sendStepMail(change, share, mail, step.deviceIds ?? []);
   }
 
-  /** The ShareEvent and the audit event a step declares, in its change. */
+  /**
+   * The ShareEvent and the audit event a step (or the creation of a share) declares, in its
+   * change. Every such change may move a deadline, so it wakes the expiry scheduler.
+   */
   async record(
     change: Change,
     share: Share,
@@ -99,6 +101,7 @@ export class ShareSteps {
     deviceIds: string[] | undefined,
     details: Record<string, unknown> = {},
   ): Promise<void> {
+    change.wrote('deadline');
     if (effects.event) {
       await recordShareEvent(change, { share, type: effects.event, previousStatus, deviceIds: deviceIds ?? [] });
     }
