@@ -5,7 +5,7 @@ import type { DeviceFactHandlers } from '../device/device-facts';
 import type { Device } from '../device/device.entity';
 import { isDegraded } from './share-permissions';
 import { ShareAction } from './share-lifecycle';
-import { SharedDevice } from './share.entity';
+import { SharedDevice, type Share } from './share.entity';
 import { LIVE_DEVICE_STATUSES, type ShareSteps } from './share-steps';
 
 /**
@@ -21,9 +21,7 @@ export class ShareDeviceReactions implements DeviceFactHandlers {
    * transaction; a share left without devices is cancelled.
    */
   async deviceDeleted(change: Change, deviceId: string): Promise<void> {
-    const rows = await change.manager.findBy(SharedDevice, { deviceId, status: In(LIVE_DEVICE_STATUSES) });
-    for (const shareId of [...new Set(rows.map((row) => row.shareId))].sort()) {
-      const share = (await this.steps.lock(change, shareId))!;
+    for (const share of await this.liveSharesOf(change, deviceId)) {
       const live = await this.steps.liveDeviceIds(change, share.id);
       const next = this.steps.allow(share, ShareAction.DELETE_DEVICE, live.length - 1);
       await this.steps.takeOut(change, share, [deviceId], ShareAction.DELETE_DEVICE, next);
@@ -35,9 +33,7 @@ export class ShareDeviceReactions implements DeviceFactHandlers {
    * records DEGRADED (or RESTORED), in the plan change's transaction.
    */
   async planChanged(change: Change, device: Device, from: DevicePlan): Promise<void> {
-    const rows = await change.manager.findBy(SharedDevice, { deviceId: device.id, status: In(LIVE_DEVICE_STATUSES) });
-    for (const shareId of [...new Set(rows.map((row) => row.shareId))].sort()) {
-      const share = (await this.steps.lock(change, shareId))!;
+    for (const share of await this.liveSharesOf(change, device.id)) {
       const was = isDegraded(share.permissions, from);
       const now = isDegraded(share.permissions, device.plan);
       if (was === now) continue;
@@ -47,5 +43,15 @@ export class ShareDeviceReactions implements DeviceFactHandlers {
         touch: false,
       });
     }
+  }
+
+  /** The shares that hold the device live, each locked, in id order (so that concurrent changes lock alike). */
+  private async liveSharesOf(change: Change, deviceId: string): Promise<Share[]> {
+    const rows = await change.manager.findBy(SharedDevice, { deviceId, status: In(LIVE_DEVICE_STATUSES) });
+    const shares: Share[] = [];
+    for (const shareId of [...new Set(rows.map((row) => row.shareId))].sort()) {
+      shares.push((await this.steps.lock(change, shareId))!);
+    }
+    return shares;
   }
 }
