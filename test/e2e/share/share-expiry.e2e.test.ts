@@ -145,6 +145,17 @@ describe('share expiry without any request', () => {
   });
 });
 
+/** What /readyz answers while the start-up expiry catch-up has not succeeded yet. */
+const CATCHING_UP = {
+  status: 503,
+  body: {
+    status: 'unavailable',
+    database: 'up',
+    expiry: 'catching up',
+    ...(process.env.REDIS_URL && { redis: 'up' }),
+  },
+};
+
 /**
  * A server that made a share expiring in a day (then ran `beforeStop`) and stopped, its database
  * kept (a PostgreSQL test database is dropped by close(), so only the app closes), and the clock
@@ -194,15 +205,7 @@ describe('share expiry across a restart', () => {
     });
     try {
       await eventually(() => (lines.some((line) => line.msg === 'share expiry failed; retrying') ? true : undefined));
-      expect(await readiness(second)).toEqual({
-        status: 503,
-        body: {
-          status: 'unavailable',
-          database: 'up',
-          expiry: 'catching up',
-          ...(process.env.REDIS_URL && { redis: 'up' }),
-        },
-      });
+      expect(await readiness(second)).toEqual(CATCHING_UP);
       expect((await second.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
       expect(await statusOf(second, shareId)).toBe('ACTIVE');
       await refuseShareUpdates(second.app.db.dataSource, false);
@@ -217,13 +220,7 @@ describe('share expiry across a restart', () => {
   (onPostgres() ? it : it.skip)(
     'the server listens before it has caught up, and reports not ready until it has (PostgreSQL)',
     async () => {
-      const clock = new ManualClock('2026-11-24T12:00:00Z');
-      const first = await startTestServer({ clock, config: { jwtTtlSeconds: 365 * 24 * 3600 } });
-      const { share } = await world(first);
-      const shareId = await share(new Date(clock.now().getTime() + DAY));
-      await first.app.close();
-      clock.advance(2 * DAY);
-      const url = (first.app.db.dataSource.options as { url: string }).url;
+      const { clock, first, shareId, sameDatabase: url } = await stoppedWithOverdueShare();
       // Another session holds the share table, so the catch-up cannot claim the overdue share yet.
       const blocker = new Client({ connectionString: url });
       await blocker.connect();
@@ -231,15 +228,7 @@ describe('share expiry across a restart', () => {
       await blocker.query('LOCK TABLE share IN EXCLUSIVE MODE');
       const second = await startTestServer({ clock, config: { databaseUrl: url }, waitUntilCaughtUp: false });
       try {
-        expect(await readiness(second)).toEqual({
-          status: 503,
-          body: {
-            status: 'unavailable',
-            database: 'up',
-            expiry: 'catching up',
-            ...(process.env.REDIS_URL && { redis: 'up' }),
-          },
-        });
+        expect(await readiness(second)).toEqual(CATCHING_UP);
         expect((await second.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
         await blocker.query('COMMIT');
         await eventually(async () => ((await readiness(second)).status === 200 ? true : undefined), 10_000);
