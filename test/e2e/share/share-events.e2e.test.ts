@@ -277,7 +277,8 @@ describe('shareStatusChanged', () => {
         { id: shareId },
         { token: sharer.token },
       );
-    const STORED = 1 + 300;
+    // A replay long enough to outlast 20 concurrent changes and their publication on a busy machine.
+    const STORED = 1 + 500;
     const DURING = 20;
     for (let i = 0; i < STORED - 1; i++) await extend();
     // Resume from just before the share's first event (older ones may be past the retention by now).
@@ -295,7 +296,7 @@ describe('shareStatusChanged', () => {
     // Once the first stored event has arrived the replay has fixed where it ends: what commits
     // from now on is not in it, and reaches the stream only through the bus.
     await resumed.until(1);
-    for (let i = 0; i < DURING; i++) await extend();
+    await Promise.all(Array.from({ length: DURING }, extend));
     const [{ cursor: last }] = await server.app.db.dataSource.query(`SELECT MAX(cursor) AS cursor FROM share_event`);
     await eventually(() => (published.includes(Number(last)) ? true : undefined));
     unsubscribe();
@@ -310,7 +311,7 @@ describe('shareStatusChanged', () => {
     expect(new Set(cursors).size).toBe(STORED + DURING);
     expect(cursors.at(-1)).toBe(Number(last));
     resumed.dispose();
-  }, 60_000);
+  }, 120_000);
 
   it('a recipient cut off by cancellation gets that final event, without device data, and nothing after', async () => {
     const { shareId, token, deviceId } = await share();
