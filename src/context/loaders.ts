@@ -2,14 +2,7 @@ import DataLoader from 'dataloader';
 import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { isId } from '../common/ids';
 import { notFound } from '../common/errors';
-import { Account } from '../modules/account/account.entity';
-import { Device } from '../modules/device/device.entity';
-import { NotificationPolicyDevice } from '../modules/notification/notification-policy.entity';
-import { Share, SharedDevice } from '../modules/share/share.entity';
 import type { Actor } from '../common/access';
-import { DeviceGroup } from '../modules/device/device-group.entity';
-import { Enterprise } from '../modules/enterprise/enterprise.entity';
-import { Membership } from '../modules/enterprise/membership.entity';
 
 /**
  * Loads are collected until the current turn of the event loop is over (setImmediate), not only
@@ -38,38 +31,38 @@ function loader<K, V>(options: LoadOptions, load: DataLoader.BatchLoadFn<K, V>):
 }
 
 /**
- * One loader per entity by primary key. Results come back in key order; a key with no row gets
- * a NOT_FOUND error of its own, as DataLoader expects, instead of failing the whole batch.
+ * A loader of one entity by primary key, for a module to define once (`export const deviceById =
+ * byId(Device, 'Device')`) and use as `ctx.loaders.of(deviceById)`. Results come back in key
+ * order; a key with no row gets a NOT_FOUND error of its own, as DataLoader expects, instead of
+ * failing the whole batch.
  */
-function byId<T extends ObjectLiteral & { id: string }>(
-  manager: EntityManager,
+export function byId<T extends ObjectLiteral & { id: string }>(
   entity: EntityTarget<T>,
   label: string,
-  options: LoadOptions,
-): DataLoader<string, T> {
-  return loader<string, T>(options, async (ids) => {
-    const wellFormed = ids.filter(isId);
-    const rows = wellFormed.length ? await manager.getRepository(entity).findBy({ id: In(wellFormed) } as never) : [];
-    const found = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => found.get(id) ?? notFound(label));
-  });
+): LoaderFactory<DataLoader<string, T>> {
+  return ({ manager, loader }) =>
+    loader<string, T>(async (ids) => {
+      const wellFormed = ids.filter(isId);
+      const rows = wellFormed.length ? await manager.getRepository(entity).findBy({ id: In(wellFormed) } as never) : [];
+      const found = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => found.get(id) ?? notFound(label));
+    });
 }
 
-/** All rows sharing a foreign key, e.g. every membership of an enterprise, in id order. */
-function byForeignKey<T extends ObjectLiteral & { id: string }>(
-  manager: EntityManager,
+/** A loader of all rows sharing a foreign key, e.g. every membership of an enterprise, in id order. */
+export function byForeignKey<T extends ObjectLiteral & { id: string }>(
   entity: EntityTarget<T>,
   column: keyof T & string,
-  options: LoadOptions,
-): DataLoader<string, T[]> {
-  return loader(options, async (keys: readonly string[]) => {
-    const rows = await manager
-      .getRepository(entity)
-      .find({ where: { [column]: In([...keys]) } as never, order: { id: 'ASC' } as never });
-    const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
-    for (const row of rows) grouped.get(row[column] as string)?.push(row);
-    return keys.map((key) => grouped.get(key)!);
-  });
+): LoaderFactory<DataLoader<string, T[]>> {
+  return ({ manager, loader }) =>
+    loader(async (keys: readonly string[]) => {
+      const rows = await manager
+        .getRepository(entity)
+        .find({ where: { [column]: In([...keys]) } as never, order: { id: 'ASC' } as never });
+      const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
+      for (const row of rows) grouped.get(row[column] as string)?.push(row);
+      return keys.map((key) => grouped.get(key)!);
+    });
 }
 
 /** What a module's own loader is made with (see `LoaderFactory`). */
@@ -87,7 +80,11 @@ export interface LoaderKit {
  */
 export type LoaderFactory<L> = (kit: LoaderKit) => L;
 
-/** The DataLoaders of one request (or of one subscription event): never shared beyond it. */
+/**
+ * The DataLoaders of one request (or of one subscription event): never shared beyond it. Each
+ * module defines its loaders as `LoaderFactory`s (see `byId`, `byForeignKey`) next to its
+ * entities; this set makes each at most once, when first asked for.
+ */
 export function createLoaders(
   manager: EntityManager,
   actor: () => Actor | null,
@@ -102,18 +99,6 @@ export function createLoaders(
       if (!made.has(factory)) made.set(factory, factory(kit));
       return made.get(factory) as L;
     },
-    device: byId(manager, Device, 'Device', options),
-    share: byId(manager, Share, 'Share', options),
-    sharedDevicesOfShare: byForeignKey(manager, SharedDevice, 'shareId', options),
-    sharedDevicesOfDevice: byForeignKey(manager, SharedDevice, 'deviceId', options),
-    devicesOfPolicy: byForeignKey(manager, NotificationPolicyDevice, 'policyId', options),
-    account: byId(manager, Account, 'Account', options),
-    enterprise: byId(manager, Enterprise, 'Enterprise', options),
-    deviceGroup: byId(manager, DeviceGroup, 'Device group', options),
-    membershipsOfEnterprise: byForeignKey(manager, Membership, 'enterpriseId', options),
-    membershipsOfAccount: byForeignKey(manager, Membership, 'accountId', options),
-    childGroups: byForeignKey(manager, DeviceGroup, 'parentId', options),
-    groupsOfEnterprise: byForeignKey(manager, DeviceGroup, 'enterpriseId', options),
   };
 }
 

@@ -20,6 +20,7 @@ import type { Membership } from '../enterprise/membership.entity';
 import { Account } from './account.entity';
 import { SignUpInput } from './account.inputs';
 import type { AccountService } from './account.service';
+import { membershipsOfAccount } from '../enterprise/enterprise.loaders';
 
 @ObjectType({ description: 'A logged-in session: send the token as `Authorization: Bearer <token>`.' })
 class AuthPayload {
@@ -87,6 +88,6 @@ export class AccountResolver {
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
   ): Promise<Connection<Membership>> {
-    return paginate(await ctx.loaders.membershipsOfAccount.load(account.id), page);
+    return paginate(await ctx.loaders.of(membershipsOfAccount).load(account.id), page);
   }
 }

@@ -5,6 +5,7 @@ import { Account } from '../account/account.entity';
 import { AuditEvent } from './audit-event.entity';
 import { AuditLogArgs } from './audit.inputs';
 import type { AuditService } from './audit.service';
+import { accountById } from '../account/account.loaders';
 
 const AuditEventConnection = ConnectionType(AuditEvent);
 
@@ -19,6 +20,11 @@ export class AuditResolver {
 
   @FieldResolver(() => Account, { nullable: true, description: 'Who acted; null once the account is gone.' })
   actor(@Root() event: AuditEvent, @Ctx() ctx: RequestContext): Promise<Account | null> | null {
-    return event.actorId ? ctx.loaders.account.load(event.actorId).catch(() => null) : null;
+    return event.actorId
+      ? ctx.loaders
+          .of(accountById)
+          .load(event.actorId)
+          .catch(() => null)
+      : null;
   }
 }

@@ -8,6 +8,8 @@ import { NotificationPolicy } from '../notification/notification-policy.entity';
 import { DeviceCommand, DeviceCommandKind } from './device-command.entity';
 import { Device } from './device.entity';
 import type { DeviceOperationService } from './device-operation.service';
+import { accountById } from '../account/account.loaders';
+import { deviceById, devicesOfPolicy } from './device.loaders';
 
 @ArgsType()
 class FirmwareArgs {
@@ -104,12 +106,18 @@ export class DeviceOperationResolver {
 
   @FieldResolver(() => Account, { nullable: true, description: 'Who issued it.' })
   issuedBy(@Root() command: DeviceCommand, @Ctx() ctx: RequestContext): Promise<Account | null> {
-    return ctx.loaders.account.load(command.issuedById).catch(() => null);
+    return ctx.loaders
+      .of(accountById)
+      .load(command.issuedById)
+      .catch(() => null);
   }
 
   @FieldResolver(() => Device, { nullable: true })
   device(@Root() command: DeviceCommand, @Ctx() ctx: RequestContext): Promise<Device | null> {
-    return ctx.loaders.device.load(command.deviceId).catch(() => null);
+    return ctx.loaders
+      .of(deviceById)
+      .load(command.deviceId)
+      .catch(() => null);
   }
 }
 
@@ -117,7 +125,7 @@ export class DeviceOperationResolver {
 export class NotificationPolicyResolver {
   @FieldResolver(() => [ID], { description: 'The devices in the policy.' })
   async deviceIds(@Root() policy: NotificationPolicy, @Ctx() ctx: RequestContext): Promise<string[]> {
-    const rows = await ctx.loaders.devicesOfPolicy.load(policy.id);
+    const rows = await ctx.loaders.of(devicesOfPolicy).load(policy.id);
     return rows.map((row) => row.deviceId);
   }
 }

@@ -9,6 +9,9 @@ import { DevicePlan } from './device-plan';
 import { Device } from './device.entity';
 import { CreateDeviceGroupInput, DevicesArgs, RegisterDeviceInput } from './device.inputs';
 import type { DeviceService } from './device.service';
+import { enterpriseById } from '../enterprise/enterprise.loaders';
+import { childGroups, deviceGroupById } from './device.loaders';
+import { accountById } from '../account/account.loaders';
 
 export const DeviceConnection = ConnectionType(Device);
 export const DeviceGroupConnection = ConnectionType(DeviceGroup);
@@ -64,19 +67,19 @@ export class DeviceResolver {
 
   @FieldResolver(() => Enterprise, { description: 'The owner.' })
   enterprise(@Root() device: Device, @Ctx() ctx: RequestContext): Promise<Enterprise> {
-    return ctx.loaders.enterprise.load(device.enterpriseId);
+    return ctx.loaders.of(enterpriseById).load(device.enterpriseId);
   }
 
   @FieldResolver(() => DeviceGroup, { nullable: true, description: "The owner's group it sits in." })
   @Authorized(FieldRule.DeviceOwnerMember)
   group(@Root() device: Device, @Ctx() ctx: RequestContext): Promise<DeviceGroup> | null {
-    return device.groupId ? ctx.loaders.deviceGroup.load(device.groupId) : null;
+    return device.groupId ? ctx.loaders.of(deviceGroupById).load(device.groupId) : null;
   }
 
   @FieldResolver(() => Account, { nullable: true, description: 'Who registered it (owner members).' })
   @Authorized(FieldRule.DeviceOwnerMember)
   registeredBy(@Root() device: Device, @Ctx() ctx: RequestContext): Promise<Account> | null {
-    return device.registeredById ? ctx.loaders.account.load(device.registeredById) : null;
+    return device.registeredById ? ctx.loaders.of(accountById).load(device.registeredById) : null;
   }
 }
 
@@ -84,7 +87,7 @@ export class DeviceResolver {
 export class DeviceGroupResolver {
   @FieldResolver(() => DeviceGroup, { nullable: true })
   parent(@Root() group: DeviceGroup, @Ctx() ctx: RequestContext): Promise<DeviceGroup> | null {
-    return group.parentId ? ctx.loaders.deviceGroup.load(group.parentId) : null;
+    return group.parentId ? ctx.loaders.of(deviceGroupById).load(group.parentId) : null;
   }
 
   @FieldResolver(() => DeviceGroupConnection, { description: 'Oldest first.' })
@@ -93,6 +96,6 @@ export class DeviceGroupResolver {
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
   ): Promise<Connection<DeviceGroup>> {
-    return paginate(await ctx.loaders.childGroups.load(group.id), page);
+    return paginate(await ctx.loaders.of(childGroups).load(group.id), page);
   }
 }

@@ -18,6 +18,9 @@ import type { EnterpriseService } from './enterprise.service';
 import { MembershipInvitationStatus, membershipInvitationStatus } from './membership-invitation-lifecycle';
 import { MembershipInvitation } from './membership-invitation.entity';
 import { Membership } from './membership.entity';
+import { enterpriseById, membershipsOfEnterprise } from './enterprise.loaders';
+import { groupsOfEnterprise } from '../device/device.loaders';
+import { accountById } from '../account/account.loaders';
 
 export const MembershipConnection = ConnectionType(Membership);
 export const MembershipInvitationConnection = ConnectionType(MembershipInvitation);
@@ -108,7 +111,7 @@ export class EnterpriseResolver {
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
   ): Promise<Connection<Membership>> {
-    return paginate(await ctx.loaders.membershipsOfEnterprise.load(enterprise.id), page);
+    return paginate(await ctx.loaders.of(membershipsOfEnterprise).load(enterprise.id), page);
   }
 
   @FieldResolver(() => MembershipInvitationConnection, {
@@ -134,7 +137,7 @@ export class EnterpriseResolver {
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
   ): Promise<Connection<DeviceGroup>> {
-    return paginate(await ctx.loaders.groupsOfEnterprise.load(enterprise.id), page);
+    return paginate(await ctx.loaders.of(groupsOfEnterprise).load(enterprise.id), page);
   }
 
   @FieldResolver(() => Role, { nullable: true, description: "The viewer's role here, if a member." })
@@ -147,12 +150,12 @@ export class EnterpriseResolver {
 export class MembershipResolver {
   @FieldResolver(() => Account)
   account(@Root() membership: Membership, @Ctx() ctx: RequestContext): Promise<Account> {
-    return ctx.loaders.account.load(membership.accountId);
+    return ctx.loaders.of(accountById).load(membership.accountId);
   }
 
   @FieldResolver(() => Enterprise)
   enterprise(@Root() membership: Membership, @Ctx() ctx: RequestContext): Promise<Enterprise> {
-    return ctx.loaders.enterprise.load(membership.enterpriseId);
+    return ctx.loaders.of(enterpriseById).load(membership.enterpriseId);
   }
 }
 
@@ -165,11 +168,11 @@ export class MembershipInvitationResolver {
 
   @FieldResolver(() => Enterprise, { description: 'The enterprise it invites into (its name is for the invitee too).' })
   enterprise(@Root() invitation: MembershipInvitation, @Ctx() ctx: RequestContext): Promise<Enterprise> {
-    return ctx.loaders.enterprise.load(invitation.enterpriseId);
+    return ctx.loaders.of(enterpriseById).load(invitation.enterpriseId);
   }
 
   @FieldResolver(() => Account, { description: 'The ADMIN who sent (or last renewed) it.' })
   invitedBy(@Root() invitation: MembershipInvitation, @Ctx() ctx: RequestContext): Promise<Account> {
-    return ctx.loaders.account.load(invitation.invitedById);
+    return ctx.loaders.of(accountById).load(invitation.invitedById);
   }
 }

@@ -27,6 +27,7 @@ import {
 } from './membership-invitation-lifecycle';
 import { MembershipInvitation } from './membership-invitation.entity';
 import { Membership } from './membership.entity';
+import { enterpriseById } from './enterprise.loaders';
 
 const ALREADY_MEMBER = 'This account is already a member';
 const INVITATION = 'Membership invitation';
@@ -46,7 +47,7 @@ export class EnterpriseService {
   /** An enterprise the viewer is a member of; NOT_FOUND for any other. */
   async get(ctx: RequestContext, id: string): Promise<Enterprise> {
     requireRole(ctx, id, ALL_ROLES, 'see this enterprise');
-    return ctx.loaders.enterprise.load(id);
+    return ctx.loaders.of(enterpriseById).load(id);
   }
 
   /** Creates an enterprise with the viewer as its first ADMIN. */

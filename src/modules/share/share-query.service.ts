@@ -23,6 +23,7 @@ import { LIVE_SHARE_STATUSES, ShareStatus } from './share-lifecycle';
 import type { SharedByMeArgs, SharedWithMeArgs, ShareGraphArgs } from './share.inputs';
 import type { DeviceAccess, ShareRecipientSummary, ShareSharerSummary } from './share.outputs';
 import { manageShare, receiveDevice, receiveShare, seeShare } from './share.policy';
+import { shareById, sharedDevicesOfDevice } from './share.loaders';
 
 /** Reading shares: one by id, and the "Shared by me" / "Shared with me" lists, newest first. */
 export class ShareQueryService {
@@ -31,7 +32,12 @@ export class ShareQueryService {
   /** A share the viewer may see (`seeShare`); NOT_FOUND otherwise. */
   async get(ctx: RequestContext, id: string): Promise<Share> {
     const actor = ctx.requireActor();
-    const share = isId(id) ? await ctx.loaders.share.load(id).catch(() => null) : null;
+    const share = isId(id)
+      ? await ctx.loaders
+          .of(shareById)
+          .load(id)
+          .catch(() => null)
+      : null;
     if (!share || !seeShare.allows(actor, share)) throw notFound('Share');
     return share;
   }
@@ -39,9 +45,9 @@ export class ShareQueryService {
   /** The shares of a device that the viewer manages (`manageShare`), oldest first, in the statuses asked for. */
   async sharesOfDevice(ctx: RequestContext, device: Device, args: SharedWithMeArgs): Promise<Connection<Share>> {
     const actor = ctx.requireActor();
-    const rows = await ctx.loaders.sharedDevicesOfDevice.load(device.id);
+    const rows = await ctx.loaders.of(sharedDevicesOfDevice).load(device.id);
     const shares = await Promise.all(
-      [...new Set(rows.map((row) => row.shareId))].map((id) => ctx.loaders.share.load(id)),
+      [...new Set(rows.map((row) => row.shareId))].map((id) => ctx.loaders.of(shareById).load(id)),
     );
     const visible = shares.filter(
       (share) => manageShare.allows(actor, share) && (!args.status?.length || args.status.includes(share.status)),
@@ -62,9 +68,12 @@ export class ShareQueryService {
         role === Role.VIEWER ? [Permission.MONITOR] : effectivePermissions(Object.values(Permission), device.plan);
       return { role, permissions, share: null };
     }
-    const rows = await ctx.loaders.sharedDevicesOfDevice.load(device.id);
+    const rows = await ctx.loaders.of(sharedDevicesOfDevice).load(device.id);
     const received = await Promise.all(
-      rows.map(async (sharedDevice) => ({ sharedDevice, share: await ctx.loaders.share.load(sharedDevice.shareId) })),
+      rows.map(async (sharedDevice) => ({
+        sharedDevice,
+        share: await ctx.loaders.of(shareById).load(sharedDevice.shareId),
+      })),
     );
     const share = received.find((row) => receiveDevice.allows(actor, row))?.share ?? null;
     return { role: null, permissions: await sharedPermissions(ctx, device), share };

@@ -23,6 +23,10 @@ import type { ShareQueryService } from './share-query.service';
 import type { ShareAcceptance } from './share-acceptance';
 import type { ShareCommands } from './share-commands';
 import type { ShareEligibility } from './share-eligibility';
+import { accountById } from '../account/account.loaders';
+import { enterpriseById } from '../enterprise/enterprise.loaders';
+import { shareById, sharedDevicesOfShare } from './share.loaders';
+import { deviceById } from '../device/device.loaders';
 
 export const ShareConnection = ConnectionType(Share);
 const ShareRecipientConnection = ConnectionType(ShareRecipientSummary);
@@ -176,31 +180,38 @@ export class ShareResolver {
 
   @FieldResolver(() => Account, { description: 'Who shared.' })
   sharer(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<Account> {
-    return ctx.loaders.account.load(share.sharerId);
+    return ctx.loaders.of(accountById).load(share.sharerId);
   }
 
   @FieldResolver(() => Enterprise, { description: "The sharer's enterprise, which owns the devices." })
   sharerEnterprise(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<Enterprise> {
-    return ctx.loaders.enterprise.load(share.enterpriseId);
+    return ctx.loaders.of(enterpriseById).load(share.enterpriseId);
   }
 
   @FieldResolver(() => Account, { nullable: true, description: 'The recipient account, once accepted.' })
   recipient(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<Account> | null {
-    return share.recipientId ? ctx.loaders.account.load(share.recipientId) : null;
+    return share.recipientId ? ctx.loaders.of(accountById).load(share.recipientId) : null;
   }
 
   @FieldResolver(() => Enterprise, { nullable: true, description: 'Where the recipient receives the devices.' })
   receivingEnterprise(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<Enterprise> | null {
-    return share.receivingEnterpriseId ? ctx.loaders.enterprise.load(share.receivingEnterpriseId) : null;
+    return share.receivingEnterpriseId ? ctx.loaders.of(enterpriseById).load(share.receivingEnterpriseId) : null;
   }
 
   @FieldResolver(() => Boolean, {
     description: "True while a device's plan (BASIC) takes away some of the granted permissions.",
   })
   async degraded(@Root() share: Share, @Ctx() ctx: RequestContext): Promise<boolean> {
-    const rows = await ctx.loaders.sharedDevicesOfShare.load(share.id);
+    const rows = await ctx.loaders.of(sharedDevicesOfShare).load(share.id);
     const devices = await Promise.all(
-      rows.filter((row) => isLive(row.status)).map((row) => ctx.loaders.device.load(row.deviceId).catch(() => null)),
+      rows
+        .filter((row) => isLive(row.status))
+        .map((row) =>
+          ctx.loaders
+            .of(deviceById)
+            .load(row.deviceId)
+            .catch(() => null),
+        ),
     );
     return devices.some((device) => device && isDegraded(share.permissions, device.plan));
   }
@@ -213,7 +224,7 @@ export class ShareResolver {
     @Ctx() ctx: RequestContext,
     @Args() args: SharedDevicesArgs,
   ): Promise<Connection<SharedDevice>> {
-    const rows = await ctx.loaders.sharedDevicesOfShare.load(share.id);
+    const rows = await ctx.loaders.of(sharedDevicesOfShare).load(share.id);
     return paginate(args.status?.length ? rows.filter((row) => args.status!.includes(row.status)) : rows, args);
   }
 }
@@ -222,7 +233,7 @@ export class ShareResolver {
 export class ShareSharerSummaryResolver {
   @FieldResolver(() => Account)
   sharer(@Root() summary: ShareSharerSummary, @Ctx() ctx: RequestContext): Promise<Account> {
-    return ctx.loaders.account.load(summary.sharerId);
+    return ctx.loaders.of(accountById).load(summary.sharerId);
   }
 }
 
@@ -231,8 +242,11 @@ export class SharedDeviceResolver {
   @FieldResolver(() => [Permission], { description: "The share's permissions that the device's plan allows." })
   async effectivePermissions(@Root() sharedDevice: SharedDevice, @Ctx() ctx: RequestContext): Promise<Permission[]> {
     const [share, device] = await Promise.all([
-      ctx.loaders.share.load(sharedDevice.shareId),
-      ctx.loaders.device.load(sharedDevice.deviceId).catch(() => null),
+      ctx.loaders.of(shareById).load(sharedDevice.shareId),
+      ctx.loaders
+        .of(deviceById)
+        .load(sharedDevice.deviceId)
+        .catch(() => null),
     ]);
     return device ? effectivePermissions(share.permissions, device.plan) : [];
   }
@@ -242,20 +256,26 @@ export class SharedDeviceResolver {
   })
   async degraded(@Root() sharedDevice: SharedDevice, @Ctx() ctx: RequestContext): Promise<boolean> {
     const [share, device] = await Promise.all([
-      ctx.loaders.share.load(sharedDevice.shareId),
-      ctx.loaders.device.load(sharedDevice.deviceId).catch(() => null),
+      ctx.loaders.of(shareById).load(sharedDevice.shareId),
+      ctx.loaders
+        .of(deviceById)
+        .load(sharedDevice.deviceId)
+        .catch(() => null),
     ]);
     return device !== null && isLive(sharedDevice.status) && isDegraded(share.permissions, device.plan);
   }
 
   @FieldResolver(() => Share, { description: 'The share it belongs to (recipient, permissions, expiry).' })
   share(@Root() sharedDevice: SharedDevice, @Ctx() ctx: RequestContext): Promise<Share> {
-    return ctx.loaders.share.load(sharedDevice.shareId);
+    return ctx.loaders.of(shareById).load(sharedDevice.shareId);
   }
 
   @FieldResolver(() => Device, { nullable: true, description: 'Null once deleted or when the viewer may not see it.' })
   async device(@Root() sharedDevice: SharedDevice, @Ctx() ctx: RequestContext): Promise<Device | null> {
-    const device = await ctx.loaders.device.load(sharedDevice.deviceId).catch(() => null);
+    const device = await ctx.loaders
+      .of(deviceById)
+      .load(sharedDevice.deviceId)
+      .catch(() => null);
     return device && (await canSeeDevice(ctx, device)) ? device : null;
   }
 }

@@ -5,6 +5,8 @@ import { Account } from '../../account/account.entity';
 import { ShareEvent } from './share-event.entity';
 import type { ShareEventService } from './share-event.service';
 import { Share } from '../share.entity';
+import { shareById } from '../share.loaders';
+import { accountById } from '../../account/account.loaders';
 
 const ShareEventConnection = ConnectionType(ShareEvent);
 
@@ -49,11 +51,16 @@ export class ShareEventResolver {
 
   @FieldResolver(() => Share, { description: 'The share as it is now.' })
   share(@Root() event: ShareEvent, @Ctx() ctx: RequestContext): Promise<Share> {
-    return ctx.loaders.share.load(event.shareId);
+    return ctx.loaders.of(shareById).load(event.shareId);
   }
 
   @FieldResolver(() => Account, { nullable: true, description: 'Who made the change; null for expiry.' })
   actor(@Root() event: ShareEvent, @Ctx() ctx: RequestContext): Promise<Account | null> | null {
-    return event.actorId ? ctx.loaders.account.load(event.actorId).catch(() => null) : null;
+    return event.actorId
+      ? ctx.loaders
+          .of(accountById)
+          .load(event.actorId)
+          .catch(() => null)
+      : null;
   }
 }
