@@ -6,20 +6,38 @@ import { badInput, notFound, queryTimeout, unauthenticated } from '../common/err
 import { isId } from '../common/ids';
 import type { Role } from '../common/roles';
 import type { Database } from '../database/database';
-import { Account } from '../modules/account/account.entity';
-import type { AuthTokenService } from '../modules/account/auth-token.service';
-import { Membership } from '../modules/enterprise/membership.entity';
 import { createLoaders, type Loaders } from './loaders';
+
+/**
+ * The account a viewer is. The context needs only its id and e-mail; the account module, which
+ * makes viewers (`Viewers`), widens this to its Account entity by declaration merging, so that
+ * `viewer.account` is the full row wherever that module is compiled in.
+ */
+export interface ViewerAccount {
+  id: string;
+  email: string;
+}
 
 /** The authenticated account and its roles, as of the start of the request. */
 export interface Viewer {
-  account: Account;
+  account: ViewerAccount;
   roles: ReadonlyMap<string, Role>;
   /**
    * The account's e-mail once its owner has proved it (the verification mail), else null. Shares
    * addressed to an e-mail are matched against this, never against the unproven `account.email`.
    */
   verifiedEmail: string | null;
+}
+
+/**
+ * Who a caller is: how the context turns a session token into a viewer and reads a viewer's roles
+ * again. The account module provides it (composition.ts), so the context imports no module.
+ */
+export interface Viewers {
+  /** The viewer a session token stands for; null for a malformed, forged or expired token, or a deleted account. */
+  ofToken(token: string): Promise<Viewer | null>;
+  /** The viewer `account` is now (its memberships read through `manager`). */
+  of(account: ViewerAccount, manager: EntityManager): Promise<Viewer>;
 }
 
 /** Live streams a subscription resolver can open for its context (kept here so resolvers stay adapters). */
@@ -59,6 +77,7 @@ export class RequestContext {
     readonly log: Logger,
     readonly clock: Clock,
     private readonly db: Database,
+    private readonly viewers: Viewers,
     private currentViewer: Viewer | null,
     private readonly requestedEnterpriseId: string | undefined,
     readonly live: LiveStreams,
@@ -147,30 +166,21 @@ export class RequestContext {
    * After signUp / logIn, the rest of the request sees the new session's account. Within a
    * transaction, pass its manager: taking a second pooled connection could deadlock under load.
    */
-  async signIn(account: Account, manager: EntityManager = this.db.manager): Promise<void> {
-    this.currentViewer = await loadViewer(manager, account);
+  async signIn(account: ViewerAccount, manager: EntityManager = this.db.manager): Promise<void> {
+    this.currentViewer = await this.viewers.of(account, manager);
   }
 
   /** Roles changed during this request (e.g. an enterprise was created): read them again. */
   async refreshViewer(): Promise<void> {
-    if (this.currentViewer) this.currentViewer = await loadViewer(this.db.manager, this.currentViewer.account);
+    if (this.currentViewer) this.currentViewer = await this.viewers.of(this.currentViewer.account, this.db.manager);
   }
-}
-
-async function loadViewer(manager: EntityManager, account: Account): Promise<Viewer> {
-  const memberships = await manager.findBy(Membership, { accountId: account.id });
-  return {
-    account,
-    roles: new Map(memberships.map((m) => [m.enterpriseId, m.role])),
-    verifiedEmail: account.emailVerifiedAt ? account.email : null,
-  };
 }
 
 /** Makes the RequestContext of every HTTP request and every WebSocket operation. */
 export class ContextFactory {
   constructor(
     private readonly db: Database,
-    private readonly tokens: AuthTokenService,
+    private readonly viewers: Viewers,
     private readonly log: Logger,
     private readonly clock: Clock,
     private readonly live: LiveStreams,
@@ -196,6 +206,7 @@ export class ContextFactory {
       log,
       this.clock,
       this.db,
+      this.viewers,
       viewer,
       enterpriseId,
       this.live,
@@ -208,9 +219,8 @@ export class ContextFactory {
   async authenticate(authorization: string): Promise<Viewer> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw unauthenticated('The authorization must be "Bearer <token>"');
-    const accountId = await this.tokens.verify(match[1]);
-    const account = accountId && isId(accountId) ? await this.db.manager.findOneBy(Account, { id: accountId }) : null;
-    if (!account) throw unauthenticated('The token is invalid or has expired: log in again');
-    return loadViewer(this.db.manager, account);
+    const viewer = await this.viewers.ofToken(match[1]);
+    if (!viewer) throw unauthenticated('The token is invalid or has expired: log in again');
+    return viewer;
   }
 }
