@@ -21,8 +21,9 @@ import { depthOf, MAX_GROUP_DEPTH, subtreeIds } from './device-group.tree';
 import type { DevicePlan } from './device-plan';
 import { Device } from './device.entity';
 import { canSeeDevice, seeDevice } from './device.policy';
-import type { DeviceFactHandlers } from './device-facts';
+import { DeviceDeleted, DevicePlanChanged } from './device-facts';
 import type { CreateDeviceGroupInput, DevicesArgs, RegisterDeviceInput } from './device.inputs';
+import { groupsOfEnterprise } from './device.loaders';
 
 const SERIAL_TAKEN = 'A device with this serial number is already registered';
 
@@ -32,8 +33,6 @@ export class DeviceService {
     private readonly db: Database,
     private readonly changes: Changes,
     private readonly audit: AuditService,
-    /** Who reacts to a device's deletion or plan change (the shares of it). */
-    private readonly facts: DeviceFactHandlers,
   ) {}
 
   /** A device the viewer sees (`seeDevice`); NOT_FOUND for any other, as if it did not exist. */
@@ -60,7 +59,7 @@ export class DeviceService {
       .orderBy('device.id', 'ASC')
       .take(args.first + 1);
     if (args.groupId) {
-      const groups = await ctx.loaders.groupsOfEnterprise.load(enterpriseId);
+      const groups = await ctx.loaders.of(groupsOfEnterprise).load(enterpriseId);
       if (!groups.some((group) => group.id === args.groupId)) throw notFound('Device group');
       const groupIds = args.includeSubgroups ? subtreeIds(groups, args.groupId) : [args.groupId];
       query.andWhere('device.groupId IN (:...groupIds)', { groupIds });
@@ -159,7 +158,7 @@ export class DeviceService {
   async changePlan(ctx: RequestContext, deviceId: string, plan: DevicePlan): Promise<Device> {
     const device = await this.changeOwned(ctx, deviceId, ADMINS, 'change device plans', async (change, device) => {
       const from = device.plan;
-      await this.facts.planChanged(change, { ...device, plan }, from);
+      await change.emit(DevicePlanChanged, { device: { ...device, plan }, from });
       return { changes: { plan }, action: 'device.plan_changed', details: { from, to: plan } };
     });
     return device;
@@ -169,7 +168,7 @@ export class DeviceService {
   async delete(ctx: RequestContext, deviceId: string): Promise<string> {
     await this.changes.run(ctx, async (change) => {
       const device = await this.loadOwned(change, deviceId, ADMINS, 'delete devices');
-      await this.facts.deviceDeleted(change, device.id);
+      await change.emit(DeviceDeleted, { deviceId: device.id });
       // Policies of the owner and of recipients may list the device; no foreign key spans them.
       await change.manager.delete(NotificationPolicyDevice, { deviceId: device.id });
       await change.manager.delete(Device, { id: device.id });

@@ -1,7 +1,6 @@
 import { In } from 'typeorm';
 import type { Change } from '../../context/change';
 import type { DevicePlan } from '../device/device-plan';
-import type { DeviceFactHandlers } from '../device/device-facts';
 import type { Device } from '../device/device.entity';
 import { isDegraded } from './share-permissions';
 import { ShareAction } from './share-lifecycle';
@@ -9,11 +8,12 @@ import { SharedDevice, type Share } from './share.entity';
 import { LIVE_DEVICE_STATUSES, type ShareSteps } from './share-steps';
 
 /**
- * What the shares of a device do when the device changes under them, inside the device change's
- * transaction: its deletion takes it out of every live share (a share left without devices
- * ends), a plan change degrades or restores the shares whose grants it cuts.
+ * What the shares of a device do when the device changes under them (the device facts of
+ * device/device-facts.ts, wired in composition.ts), inside the device change's transaction: its
+ * deletion takes it out of every live share (a share left without devices ends), a plan change
+ * degrades or restores the shares whose grants it cuts.
  */
-export class ShareDeviceReactions implements DeviceFactHandlers {
+export class ShareDeviceReactions {
   constructor(private readonly steps: ShareSteps) {}
 
   /**

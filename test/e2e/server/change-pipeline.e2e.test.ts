@@ -1,11 +1,12 @@
-import { Changes, type ChangeKind } from '../../../src/context/change';
+import { Changes, fact, type ChangeKind } from '../../../src/context/change';
 import { enqueueMail } from '../../../src/modules/mail/mail-outbox';
 import { OutboxMessage } from '../../../src/modules/mail/outbox-message.entity';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
 /**
  * The one change pipeline (src/context/change.ts): a change commits in one transaction, and only
- * then runs the after-commit work of the kinds it wrote, and of no other.
+ * then runs the after-commit work of the kinds it wrote, and of no other; the reactions to the
+ * facts it emits run inside it.
  */
 describe('the change pipeline', () => {
   let server: TestServer;
@@ -48,5 +49,38 @@ describe('the change pipeline', () => {
     ).rejects.toThrow('refused');
     expect(woken).toEqual([]);
     expect(await queued()).toBe(before);
+  });
+
+  const Noticed = fact<{ to: string }>('noticed');
+
+  it('the reactions to a fact run inside the change that emits it, in the order they were registered', async () => {
+    const order: string[] = [];
+    changes.react(Noticed, async (change, { to }) => {
+      order.push('first');
+      await enqueueMail(change, to, 'expired', { shareId: 'reacted' });
+    });
+    changes.react(Noticed, async () => void order.push('second'));
+    const before = await queued();
+    await changes.run(await context(), (change) => change.emit(Noticed, { to: 'pipeline@example.com' }));
+    expect(order).toEqual(['first', 'second']);
+    // What the reaction wrote committed with the change and woke the mail sender after it.
+    expect(await queued()).toBe(before + 1);
+    expect(woken).toEqual(['mail']);
+  });
+
+  it('a reaction that throws fails the change that emitted the fact, and nothing either wrote stays', async () => {
+    const Refused = fact<void>('refused');
+    changes.react(Refused, async () => {
+      throw new Error('the reaction refuses');
+    });
+    const before = await queued();
+    await expect(
+      changes.run(await context(), async (change) => {
+        await enqueueMail(change, 'pipeline@example.com', 'expired', { shareId: 'emitter' });
+        await change.emit(Refused, undefined);
+      }),
+    ).rejects.toThrow('the reaction refuses');
+    expect(await queued()).toBe(before);
+    expect(woken).toEqual([]);
   });
 });
