@@ -1,27 +1,15 @@
 import 'reflect-metadata';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import express from 'express';
-import proxyAddr from 'proxy-addr';
 import type { Logger } from 'pino';
 import type { Logger as QueryLogger } from 'typeorm';
 import { systemClock, type Clock } from './common/clock';
 import { createServices, resolverContainer, type Services } from './composition';
 import type { Config } from './config';
-import type { RequestContext } from './context/request-context';
 import { type Database, openDatabase } from './database/database';
 import { duringStartupAlone } from './database/startup-lock';
 import { seedDemoData } from './demo/demo-data';
 import { createLogger } from './logger';
 import { buildAppSchema } from './schema';
-import { errorFormatter, serviceUnavailableStatusPlugin } from './server/error-formatter';
-import { OperationGuard } from './server/operation-limits';
-import { RequestGate } from './server/request-gate';
-import { requestLogPlugin } from './server/request-log.plugin';
-import { attachHttpRoutes } from './server/http';
-import { attachGraphqlWs } from './server/websocket';
+import { startGraphqlServer } from './server/graphql-server';
 
 export interface AppOptions {
   config: Config;
@@ -38,8 +26,6 @@ export interface AppOptions {
    */
   liveBuffer?: number;
 }
-
-const SHUTDOWN_GRACE_MS = 8_000;
 
 /** A running devshare server. */
 export interface App {
@@ -107,73 +93,19 @@ export async function createApp({
   // Not awaited: a slow or absent SMTP server must not hold up the start.
   void services.mail.start();
 
-  const schema = await buildAppSchema(resolverContainer(services));
-  const guard = new OperationGuard(schema, config.operationLimits);
-  const gate = new RequestGate(services.rateLimits, config.requestRates);
-  const formatError = errorFormatter(guard);
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
-  const httpServer: Server = createServer(app);
-  // Idle keep-alive connections stay open longer than load balancers and HTTP clients keep theirs
-  // (60 s is the common default): a server that closes first races the client's next request on
-  // that connection, which then fails with ECONNRESET. Headers must be allowed a little longer.
-  httpServer.keepAliveTimeout = 65_000;
-  httpServer.headersTimeout = 66_000;
-  const ws = attachGraphqlWs(httpServer, schema, {
+  const server = await startGraphqlServer({
+    schema: await buildAppSchema(resolverContainer(services)),
+    config,
     contexts: services.contexts,
-    guard,
-    gate,
-    formatError,
+    rateLimits: services.rateLimits,
     log,
-    // The same answer as express's req.ip, for the upgrade request of a socket.
-    clientAddressOf: (request) =>
-      proxyAddr(request, app.get('trust proxy fn') as (address: string, hop: number) => boolean),
-    limits: {
-      maxSubscriptionsPerSocket: config.wsMaxSubscriptionsPerSocket,
-      maxSocketsPerAccount: config.wsMaxSocketsPerAccount,
-      keepAliveMs: config.wsKeepAliveMs,
-      maxBufferedBytes: config.wsMaxBufferedBytes,
-    },
-  });
-  const apollo = new ApolloServer<RequestContext>({
-    schema,
-    formatError,
-    includeStacktraceInErrorResponses: false,
-    // The guard's rules (graphql-ws applies the same ones itself): tokens, depth, aliases,
-    // directives, introspection; then cost and answer size in its plugin. Introspection is the
-    // guard's call (GRAPHQL_INTROSPECTION), not a second rule of Apollo's.
-    parseOptions: guard.parseOptions,
-    validationRules: guard.validationRules,
-    introspection: true,
-    // main.ts owns SIGTERM/SIGINT: Apollo's own handler would re-raise the signal and skip our exit code.
-    stopOnTerminationSignals: false,
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }),
-      requestLogPlugin,
-      guard.apolloPlugin(),
-      serviceUnavailableStatusPlugin,
-    ],
-  });
-  await apollo.start();
-
-  attachHttpRoutes(app, {
-    apollo,
-    contexts: services.contexts,
-    gate,
-    limits: config.operationLimits,
     readiness: async () => ({
       database: await db.isReachable(),
       ...(config.redisUrl && { redis: services.bus.isReady() }),
       caughtUp: expiryCaughtUp,
     }),
   });
-
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, () => resolve());
-  });
-  const port = (httpServer.address() as AddressInfo).port;
+  const { port } = server;
   log.info({ port, database: dataSource.options.type }, `devshare listening on http://localhost:${port}/graphql`);
 
   let closing: Promise<void> | undefined;
@@ -184,17 +116,16 @@ export async function createApp({
     services,
     log,
     caughtUp,
-    websocketStats: ws.stats,
+    websocketStats: server.websocketStats,
     close: () =>
       (closing ??= (async () => {
         await services.expiry.stop();
         await services.mail.stop();
         await services.publisher.stop();
         await services.pruner.stop();
-        await ws.dispose();
+        await server.close();
         await services.bus.close();
         await services.rateLimits.close();
-        await apollo.stop();
         await db.close();
       })()),
   };
