@@ -18,24 +18,6 @@ export default tseslint.config(
     },
   },
   {
-    // The request layer knows no module's rules: modules register them (createAuthChecker in
-    // schema.ts, loaders.of(factory)), so that a rule has one home in its module.
-    files: ['src/context/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/*.policy', '**/*-access.loaders'],
-              message: 'src/context/ must not import module policies: let the module register its rules.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
     // Domain rules are pure: no database, no GraphQL (policies may name their types).
     files: [
       'src/common/access.ts',

@@ -12,6 +12,7 @@ import { accountMailRenderers } from './modules/account/account-mails';
 import { AuthTokenService } from './modules/account/auth-token.service';
 import { EmailVerifications } from './modules/account/email-verification';
 import { LoginThrottle } from './modules/account/login-throttle';
+import { AccountViewers } from './modules/account/viewers';
 import { PasswordHasher } from './modules/account/password';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { AuditService } from './modules/audit/audit.service';
@@ -19,6 +20,7 @@ import { DeviceOperationResolver } from './modules/device/device-operation.resol
 import { DeviceOperationService } from './modules/device/device-operation.service';
 import { DeviceResolver } from './modules/device/device.resolver';
 import { DeviceService } from './modules/device/device.service';
+import { DeviceDeleted, DevicePlanChanged } from './modules/device/device-facts';
 import { EnterpriseResolver } from './modules/enterprise/enterprise.resolver';
 import { EnterpriseService } from './modules/enterprise/enterprise.service';
 import { membershipInvitationMail } from './modules/enterprise/membership-invitation-mail';
@@ -82,6 +84,10 @@ export function createServices(
       'failed attempts to accept a share',
     ),
   );
+  // What the shares of a device do when it is deleted or changes plan, inside that device change.
+  const deviceReactions = new ShareDeviceReactions(shareSteps);
+  changes.react(DeviceDeleted, (change, { deviceId }) => deviceReactions.deviceDeleted(change, deviceId));
+  changes.react(DevicePlanChanged, (change, { device, from }) => deviceReactions.planChanged(change, device, from));
   const deadlines = new ShareDeadlines(db, changes, shareSteps, config.shareExpiryWarningHours * 3600 * 1000);
   const bus = config.redisUrl
     ? new RedisShareEventBus(config.redisUrl, log, config.redisChannel)
@@ -89,7 +95,7 @@ export function createServices(
   const events = new ShareEventService(db, bus, liveBuffer);
   const contexts = new ContextFactory(
     db,
-    tokens,
+    new AccountViewers(db, tokens),
     log,
     clock,
     { shareEvents: (ctx, filter) => events.stream(ctx, filter) },
@@ -144,7 +150,7 @@ export function createServices(
     accounts,
     verifications,
     enterprises,
-    devices: new DeviceService(db, changes, audit, new ShareDeviceReactions(shareSteps)),
+    devices: new DeviceService(db, changes, audit),
     operations: new DeviceOperationService(changes, audit),
     shares,
     acceptance,
