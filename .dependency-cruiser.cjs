@@ -1,8 +1,8 @@
 /**
  * Layer rules of devshare, checked by `npm run lint` (dependency-cruiser): no import cycles,
- * src/common/ at the bottom, src/context/ above it and below every module, and no module calling
- * another module's services. The purity of domain files (no typeorm, no graphql) is ESLint's,
- * in eslint.config.mjs.
+ * src/common/ at the bottom, and no module calling another module's services. The import rules
+ * of single files (src/context/ imports no module; domain files import neither typeorm nor
+ * graphql) are ESLint's, in eslint.config.mjs, where test/lint-rules.test.ts checks them.
  * See README "How the code is laid out" for what lives where.
  */
 module.exports = {
@@ -20,14 +20,6 @@ module.exports = {
       comment: 'src/common/ holds what every layer uses: it imports no module, context, server or database code.',
       from: { path: '^src/common/' },
       to: { path: '^src/(modules|context|server|database|demo)/|^src/app\\.ts$' },
-    },
-    {
-      name: 'context-imports-no-module',
-      severity: 'error',
-      comment:
-        'src/context/ (the request context, loaders, the change pipeline) knows no module: a module registers what it adds (loaders.of(factory), Viewers, field rules, Changes.react) and composition.ts wires it.',
-      from: { path: '^src/context/' },
-      to: { path: '^src/(modules|server|demo)/|^src/(app|composition|schema)\\.ts$' },
     },
     {
       name: 'no-foreign-service',

@@ -18,6 +18,25 @@ export default tseslint.config(
     },
   },
   {
+    // The request layer (context, loaders, the change pipeline) knows no module: a module
+    // registers what it adds (loaders.of(factory), Viewers, field rules, Changes.react) and
+    // composition.ts wires it, so that a rule has one home in its module.
+    files: ['src/context/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/modules/**', '**/server/**', '**/demo/**', '**/composition', '**/app', '**/schema'],
+              message: 'src/context/ imports no module (nor the server or the composition): let the module register.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Domain rules are pure: no database, no GraphQL (policies may name their types).
     files: [
       'src/common/access.ts',
