@@ -1,4 +1,5 @@
 import { errorCodes, startTestServer, type GraphQLResponse, type TestServer } from '../../support/test-server';
+import { World } from '../../support/world';
 
 const REGISTER = `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`;
 const CREATE = `mutation ($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { id } }`;
@@ -21,8 +22,7 @@ describe('malformed input gets a clear client error, never a 500', () => {
   let token: string;
   beforeAll(async () => {
     server = await startTestServer();
-    ({ token } = await server.signUp());
-    await server.gql(CREATE, { input: { name: 'Acme', dataCenter: 'EU' } }, { token });
+    ({ token } = await new World(server).person('Acme'));
   });
   afterAll(() => server.close());
 
