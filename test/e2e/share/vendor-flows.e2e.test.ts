@@ -1,52 +1,26 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../../support/test-server';
-
-/** Runs an operation that must succeed and answers its data. */
-async function ok<T>(
-  server: TestServer,
-  query: string,
-  variables: Record<string, unknown>,
-  token?: string,
-  enterpriseId?: string,
-) {
-  const response = await server.gql<T>(query, variables, { token, enterpriseId });
-  expect(response.errors).toBeUndefined();
-  return response.data!;
-}
-
-async function registerDevices(server: TestServer, token: string, plans: string[], prefix: string) {
-  const ids: string[] = [];
-  for (const [index, plan] of plans.entries()) {
-    const data = await ok<{ registerDevice: { id: string } }>(
-      server,
-      `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`,
-      { input: { serialNumber: `${prefix}-${index}`, name: `${prefix} ${index}`, model: 'UC300', plan } },
-      token,
-    );
-    ids.push(data.registerDevice.id);
-  }
-  return ids;
-}
+import { CancelShareDocument, ShareDevicesDocument } from '../../support/graphql/documents.generated';
+import { errorCodes, nodes, startTestServer } from '../../support/test-server';
+import { World, type Member } from '../../support/world';
 
 describe('the Milesight "Share Devices" flow', () => {
   it('share in bulk, copy the link, the recipient signs up and accepts into a new enterprise, then add, extend, cancel some, cancel all', async () => {
     const server = await startTestServer();
     try {
-      const sharer = await server.signUp('Milesight admin');
-      await ok(
-        server,
-        `mutation { createEnterprise(input: { name: "IoT Lab", dataCenter: EU }) { id } }`,
-        {},
-        sharer.token,
-      );
-      const [a, b, c] = await registerDevices(server, sharer.token, ['STANDARD', 'ADVANCED', 'STANDARD'], 'MS');
+      const world = new World(server);
+      const iotLab = await world.team('IoT Lab');
+      const sharer = iotLab.admin;
+      const [a, b, c] = [
+        await world.device(iotLab, { plan: 'STANDARD', model: 'UC300' }),
+        await world.device(iotLab, { plan: 'ADVANCED', model: 'UC300' }),
+        await world.device(iotLab, { plan: 'STANDARD', model: 'UC300' }),
+      ];
 
       // Share devices in bulk with someone who has no account yet, with an expiry and a description.
-      const shared = await ok<{ shareDevices: { share: { id: string; status: string } } }>(
-        server,
-        `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { share { id status } } }`,
+      const shared = await world.ok(
+        ShareDevicesDocument,
         {
           input: {
             deviceIds: [a, b],
@@ -56,7 +30,7 @@ describe('the Milesight "Share Devices" flow', () => {
             description: 'Commissioning',
           },
         },
-        sharer.token,
+        { token: sharer.token },
       );
       const shareId = shared.shareDevices.share.id;
       expect(shared.shareDevices.share.status).toBe('PENDING');
@@ -66,22 +40,20 @@ describe('the Milesight "Share Devices" flow', () => {
       expect(noMail).toEqual([]);
 
       // "Copy Sharing Link" and pass it on.
-      const { shareLink } = await ok<{ shareLink: string }>(
-        server,
+      const { shareLink } = await world.ok<{ shareLink: string }>(
         `mutation ($id: ID!) { shareLink(shareId: $id) }`,
         { id: shareId },
-        sharer.token,
+        { token: sharer.token },
       );
 
       // The recipient signs up and accepts into a new enterprise, created in the devices' data center.
       const recipient = await server.signUp('Partner', 'partner@integrator.example');
-      const accepted = await ok<{
+      const accepted = await world.ok<{
         acceptShare: { status: string; receivingEnterprise: { name: string; dataCenter: string } };
       }>(
-        server,
         `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status receivingEnterprise { name dataCenter } } }`,
         { input: { token: new URL(shareLink).searchParams.get('token'), newEnterprise: { name: 'Integrator' } } },
-        recipient.token,
+        { token: recipient.token },
       );
       expect(accepted.acceptShare).toEqual({
         status: 'ACTIVE',
@@ -89,30 +61,27 @@ describe('the Milesight "Share Devices" flow', () => {
       });
 
       // The sharer adds a device, extends the share, cancels one device, then all.
-      const added = await ok<{
+      const added = await world.ok<{
         addDevicesToShare: { devices: { edges: { node: { deviceId: string; status: string } }[] } };
       }>(
-        server,
         `mutation ($id: ID!, $d: [ID!]!) { addDevicesToShare(shareId: $id, deviceIds: $d) { devices { edges { node { deviceId status } } } } }`,
         { id: shareId, d: [c] },
-        sharer.token,
+        { token: sharer.token },
       );
       expect(nodes(added.addDevicesToShare.devices).map((device) => device.status)).toEqual([
         'ACTIVE',
         'ACTIVE',
         'ACTIVE',
       ]);
-      await ok(
-        server,
+      await world.ok(
         `mutation ($id: ID!) { extendShare(input: { shareId: $id, byDays: 30 }) { expiresAt } }`,
         { id: shareId },
-        sharer.token,
+        { token: sharer.token },
       );
-      const some = await ok<{ cancelSharedDevices: { status: string } }>(
-        server,
+      const some = await world.ok<{ cancelSharedDevices: { status: string } }>(
         `mutation ($id: ID!, $d: [ID!]!) { cancelSharedDevices(shareId: $id, deviceIds: $d) { status } }`,
         { id: shareId, d: [a] },
-        sharer.token,
+        { token: sharer.token },
       );
       expect(some.cancelSharedDevices.status).toBe('ACTIVE');
       const seen = async (deviceId: string) =>
@@ -120,12 +89,7 @@ describe('the Milesight "Share Devices" flow', () => {
           await server.gql(`query ($id: ID!) { device(id: $id) { id } }`, { id: deviceId }, { token: recipient.token }),
         );
       expect([await seen(a), await seen(b), await seen(c)]).toEqual([['NOT_FOUND'], [], []]);
-      const all = await ok<{ cancelShare: { status: string } }>(
-        server,
-        `mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`,
-        { id: shareId },
-        sharer.token,
-      );
+      const all = await world.ok(CancelShareDocument, { shareId }, { token: sharer.token });
       expect(all.cancelShare.status).toBe('CANCELLED');
       expect([await seen(b), await seen(c)]).toEqual([['NOT_FOUND'], ['NOT_FOUND']]);
     } finally {
@@ -153,38 +117,17 @@ describe('the APC SmartConnect "Device Sharing" flow', () => {
       config: { smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` },
     });
     try {
-      const owner = await server.signUp('UPS owner');
-      const { createEnterprise } = await ok<{ createEnterprise: { id: string } }>(
-        server,
-        `mutation { createEnterprise(input: { name: "Data Hall", dataCenter: US }) { id } }`,
-        {},
-        owner.token,
-      );
-      const [ups] = await registerDevices(server, owner.token, ['ADVANCED'], 'SMT1500');
+      const world = new World(server);
+      const dataHall = await world.team('Data Hall', { dataCenter: 'US' });
+      const owner = dataHall.admin;
+      const ups = await world.device(dataHall, { plan: 'ADVANCED', model: 'UC300' });
 
       // Five users at most.
-      const users: (Session & { enterpriseId: string })[] = [];
+      const users: Member[] = [];
       for (let i = 0; i < 5; i++) {
-        const user = await server.signUp(`Technician ${i}`);
-        const own = await ok<{ createEnterprise: { id: string } }>(
-          server,
-          `mutation { createEnterprise(input: { name: "Service", dataCenter: US }) { id } }`,
-          {},
-          user.token,
-        );
-        users.push({ ...user, enterpriseId: own.createEnterprise.id });
-        await ok(
-          server,
-          `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { share { id } } }`,
-          {
-            input: {
-              deviceIds: [ups],
-              recipientEmail: user.account.email,
-              permissions: ['MONITOR', 'CONTROL', 'REPORTS'],
-            },
-          },
-          owner.token,
-        );
+        const user = await world.person(`Technician ${i}`, 'US');
+        users.push(user);
+        await world.share(dataHall, user, [ups], { permissions: ['MONITOR', 'CONTROL', 'REPORTS'] });
       }
       const sixth = await server.gql(
         `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { share { id } } }`,
@@ -204,16 +147,23 @@ describe('the APC SmartConnect "Device Sharing" flow', () => {
       const [{ id: shareId }] = await server.app.db.dataSource.query(
         `SELECT id FROM share WHERE "recipientEmail" = '${technician.account.email}'`,
       );
-      await ok(
-        server,
+      await world.ok(
         `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
         { input: { shareId, code } },
-        technician.token,
+        { token: technician.token },
       );
 
       // The shared user operates within the permissions, and not beyond them.
-      await ok(server, `mutation ($id: ID!) { rebootDevice(deviceId: $id) { id } }`, { id: ups }, technician.token);
-      await ok(server, `mutation ($id: ID!) { generateReport(deviceId: $id) { id } }`, { id: ups }, technician.token);
+      await world.ok(
+        `mutation ($id: ID!) { rebootDevice(deviceId: $id) { id } }`,
+        { id: ups },
+        { token: technician.token },
+      );
+      await world.ok(
+        `mutation ($id: ID!) { generateReport(deviceId: $id) { id } }`,
+        { id: ups },
+        { token: technician.token },
+      );
       const firmware = await server.gql(
         `mutation ($id: ID!) { upgradeFirmware(deviceId: $id, version: "9") { id } }`,
         { id: ups },
@@ -224,11 +174,10 @@ describe('the APC SmartConnect "Device Sharing" flow', () => {
       expect(errorCodes(firmware)).toEqual(['FORBIDDEN']);
 
       // Falling to BASIC keeps the share but blocks remote control until the plan is raised.
-      await ok(
-        server,
+      await world.ok(
         `mutation ($id: ID!) { changeDevicePlan(deviceId: $id, plan: BASIC) { plan } }`,
         { id: ups },
-        owner.token,
+        { token: owner.token },
       );
       const [{ status }] = await server.app.db.dataSource.query(`SELECT status FROM share WHERE id = '${shareId}'`);
       expect(status).toBe('ACTIVE');
@@ -240,11 +189,10 @@ describe('the APC SmartConnect "Device Sharing" flow', () => {
         },
       );
       expect(errorCodes(blocked)).toEqual(['FORBIDDEN']);
-      await ok(
-        server,
+      await world.ok(
         `mutation ($id: ID!) { changeDevicePlan(deviceId: $id, plan: STANDARD) { plan } }`,
         { id: ups },
-        owner.token,
+        { token: owner.token },
       );
 
       // Only the owner deletes; the shared user can only remove the device from their view.
@@ -256,11 +204,10 @@ describe('the APC SmartConnect "Device Sharing" flow', () => {
         },
       );
       expect(errorCodes(deleteByUser)).toEqual(['FORBIDDEN']);
-      await ok(
-        server,
+      await world.ok(
         `mutation ($s: ID!, $d: ID!) { removeSharedDevice(shareId: $s, deviceId: $d) { status } }`,
         { s: shareId, d: ups },
-        technician.token,
+        { token: technician.token },
       );
       const gone = await server.gql(
         `query ($id: ID!) { device(id: $id) { id } }`,
@@ -268,14 +215,13 @@ describe('the APC SmartConnect "Device Sharing" flow', () => {
         { token: technician.token },
       );
       expect(errorCodes(gone)).toEqual(['NOT_FOUND']);
-      await ok(server, `mutation ($id: ID!) { deleteDevice(deviceId: $id) }`, { id: ups }, owner.token);
+      await world.ok(`mutation ($id: ID!) { deleteDevice(deviceId: $id) }`, { id: ups }, { token: owner.token });
 
       // The event log shows every action, by whom.
-      const log = await ok<{ auditLog: { edges: { node: { action: string } }[] } }>(
-        server,
+      const log = await world.ok<{ auditLog: { edges: { node: { action: string } }[] } }>(
         `query ($e: ID) { auditLog(enterpriseId: $e, first: 100) { edges { node { action } } } }`,
-        { e: createEnterprise.id },
-        owner.token,
+        { e: dataHall.enterpriseId },
+        { token: owner.token },
       );
       const actions = log.auditLog.edges.map((edge) => edge.node.action).reverse();
       expect(actions).toEqual(
