@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { randomUUID } from 'node:crypto';
 import { errorCodes, startTestServer, wsExecute, type TestServer, nodes } from '../../support/test-server';
+import { World } from '../../support/world';
 
 const ME = `{ me { id email } }`;
 
@@ -47,16 +48,10 @@ describe('graphql-ws on the same port and path', () => {
   });
 
   it('connection param x-enterprise-id picks the acting enterprise, as the header does', async () => {
-    const { token } = await server.signUp();
-    const ids: string[] = [];
-    for (const name of ['First', 'Second']) {
-      const created = await server.gql<{ createEnterprise: { id: string } }>(
-        `mutation ($name: String!) { createEnterprise(input: { name: $name, dataCenter: EU }) { id } }`,
-        { name },
-        { token },
-      );
-      ids.push(created.data!.createEnterprise.id);
-    }
+    const world = new World(server);
+    const session = await server.signUp();
+    const { token } = session;
+    const ids = [await world.enterprise(session, 'First'), await world.enterprise(session, 'Second')];
     const register = `mutation ($serial: String!) { registerDevice(input: { serialNumber: $serial, name: "UPS", model: "M", plan: BASIC }) { enterprise { id } } }`;
     const ambiguous = await wsExecute(server.wsClient({ authorization: `Bearer ${token}` }), register, {
       serial: 'WS-1',
