@@ -1,4 +1,5 @@
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import { CancelShareDocument } from '../../support/graphql/documents.generated';
 import { World, type Team } from '../../support/world';
 
 const LOG = `query ($enterpriseId: ID, $deviceId: ID, $first: Int, $after: String) {
@@ -7,9 +8,6 @@ const LOG = `query ($enterpriseId: ID, $deviceId: ID, $first: Int, $after: Strin
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const SHARE = `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`;
-const ACCEPT = `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`;
-const CANCEL = `mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`;
 const CANCEL_DEVICES = `mutation ($id: ID!, $deviceIds: [ID!]!) { cancelSharedDevices(shareId: $id, deviceIds: $deviceIds) { status } }`;
 const RESEND = `mutation ($id: ID!) { resendShareInvitation(shareId: $id) { confirmationCode } }`;
 
@@ -43,22 +41,10 @@ describe('the event log of a device (auditLog with deviceId)', () => {
 
   const device = () => world.device(owner);
 
-  /** Runs an operation as `by`, failing the test on any error. */
-  async function ok<T>(by: Session, query: string, variables: Record<string, unknown>, actingIn?: string) {
-    const response = await server.gql<T>(query, variables, { token: by.token, enterpriseId: actingIn });
-    expect(errorCodes(response)).toEqual([]);
-    return response.data!;
-  }
-
-  async function share(deviceIds: string[], recipientEmail: string) {
-    const { shareDevices } = await ok<{ shareDevices: { shareLink: string; share: { id: string } } }>(
-      admin,
-      SHARE,
-      { input: { deviceIds, recipientEmail, permissions: ['MONITOR'] } },
-      enterpriseId,
-    );
-    return { id: shareDevices.share.id, token: new URL(shareDevices.shareLink).searchParams.get('token')! };
-  }
+  /** Runs an operation as the owner's ADMIN, failing the test on any error. */
+  const byAdmin = (query: string, variables: Record<string, unknown>) =>
+    world.ok(query, variables, { token: admin.token, enterpriseId });
+  const cancel = (shareId: string) => world.ok(CancelShareDocument, { shareId }, { token: admin.token, enterpriseId });
 
   async function log(reader: Session, variables: Record<string, unknown>): Promise<Event[]> {
     const response = await server.gql<Log>(LOG, { first: 500, ...variables }, { token: reader.token });
@@ -71,58 +57,57 @@ describe('the event log of a device (auditLog with deviceId)', () => {
 
   it("lists the events of the shares that hold or held the device, each naming it, and not other devices' shares", async () => {
     const [a, b, c] = [await device(), await device(), await device()];
-    const recipient = await server.signUp('Recipient');
-    await ok(recipient, `mutation { createEnterprise(input: { name: "Service Co", dataCenter: EU }) { id } }`, {});
+    const recipient = await world.person('Recipient');
 
     // A share of a alone: sent, accepted, cancelled.
-    const first = await share([a], recipient.account.email);
-    await ok(recipient, ACCEPT, { input: { token: first.token } });
-    await ok(admin, CANCEL, { id: first.id });
+    const first = await world.share(owner, recipient, [a]);
+    await world.accept(recipient, first);
+    await cancel(first.shareId);
     // A share of b alone: nothing to do with a.
-    const other = await share([b], 'other@example.com');
+    const other = await world.share(owner, 'other@example.com', [b]);
     // A share of a and b, from which b is cancelled (not about a), then re-sent (about the whole share).
-    const both = await share([a, b], 'both@example.com');
-    await ok(admin, CANCEL_DEVICES, { id: both.id, deviceIds: [b] });
-    await ok(admin, RESEND, { id: both.id });
+    const both = await world.share(owner, 'both@example.com', [a, b]);
+    await byAdmin(CANCEL_DEVICES, { id: both.shareId, deviceIds: [b] });
+    await byAdmin(RESEND, { id: both.shareId });
 
     const ofA = await log(admin, { enterpriseId, deviceId: a });
     expect(summary(ofA)).toEqual([
-      ['share.invitation_resent', both.id],
-      ['share.created', both.id],
-      ['share.cancelled', first.id],
-      ['share.accepted', first.id],
-      ['share.created', first.id],
+      ['share.invitation_resent', both.shareId],
+      ['share.created', both.shareId],
+      ['share.cancelled', first.shareId],
+      ['share.accepted', first.shareId],
+      ['share.created', first.shareId],
       ['device.registered', a],
     ]);
     expect(ofA.slice(2, 5)).toEqual([
       {
         action: 'share.cancelled',
         targetType: 'Share',
-        targetId: first.id,
+        targetId: first.shareId,
         details: { recipientEmail: recipient.account.email, deviceIds: [a], status: 'CANCELLED' },
         actor: { id: admin.account.id },
       },
       {
         action: 'share.accepted',
         targetType: 'Share',
-        targetId: first.id,
+        targetId: first.shareId,
         details: { recipientEmail: recipient.account.email, deviceIds: [a], status: 'ACTIVE' },
         actor: { id: recipient.account.id },
       },
       {
         action: 'share.created',
         targetType: 'Share',
-        targetId: first.id,
+        targetId: first.shareId,
         details: { recipientEmail: recipient.account.email, deviceIds: [a], status: 'PENDING' },
         actor: { id: admin.account.id },
       },
     ]);
 
     expect(summary(await log(admin, { enterpriseId, deviceId: b }))).toEqual([
-      ['share.invitation_resent', both.id],
-      ['share.devices_cancelled', both.id],
-      ['share.created', both.id],
-      ['share.created', other.id],
+      ['share.invitation_resent', both.shareId],
+      ['share.devices_cancelled', both.shareId],
+      ['share.created', both.shareId],
+      ['share.created', other.shareId],
       ['device.registered', b],
     ]);
     expect(summary(await log(admin, { enterpriseId, deviceId: c }))).toEqual([['device.registered', c]]);
@@ -130,16 +115,15 @@ describe('the event log of a device (auditLog with deviceId)', () => {
 
   it("without enterpriseId, a device's events are still only the viewer's own actions", async () => {
     const deviceId = await device();
-    const recipient = await server.signUp('Recipient');
-    await ok(recipient, `mutation { createEnterprise(input: { name: "Service Co", dataCenter: EU }) { id } }`, {});
-    const shared = await share([deviceId], recipient.account.email);
-    await ok(recipient, ACCEPT, { input: { token: shared.token } });
-    await ok(admin, CANCEL, { id: shared.id });
+    const recipient = await world.person('Recipient');
+    const shared = await world.share(owner, recipient, [deviceId]);
+    await world.accept(recipient, shared);
+    await cancel(shared.shareId);
 
-    expect(summary(await log(recipient, { deviceId }))).toEqual([['share.accepted', shared.id]]);
+    expect(summary(await log(recipient, { deviceId }))).toEqual([['share.accepted', shared.shareId]]);
     expect(summary(await log(admin, { deviceId }))).toEqual([
-      ['share.cancelled', shared.id],
-      ['share.created', shared.id],
+      ['share.cancelled', shared.shareId],
+      ['share.created', shared.shareId],
       ['device.registered', deviceId],
     ]);
     // A share event is in the sharer's enterprise's log: the recipient may not read that log.
@@ -149,7 +133,7 @@ describe('the event log of a device (auditLog with deviceId)', () => {
 
   it("the enterprise's log of a device stays for its ADMINs: an OPERATOR gets FORBIDDEN, a stranger NOT_FOUND", async () => {
     const deviceId = await device();
-    await share([deviceId], 'someone@example.com');
+    await world.share(owner, 'someone@example.com', [deviceId]);
     const stranger = await server.signUp('Stranger');
     for (const [reader, code] of [
       [operator, 'FORBIDDEN'],
@@ -165,8 +149,8 @@ describe('the event log of a device (auditLog with deviceId)', () => {
   it("a device's events page newest first without skipping or repeating any", async () => {
     const deviceId = await device();
     for (let i = 0; i < 3; i++) {
-      const { id } = await share([deviceId], `page-${i}@example.com`);
-      await ok(admin, CANCEL, { id });
+      const { shareId } = await world.share(owner, `page-${i}@example.com`, [deviceId]);
+      await cancel(shareId);
     }
     const whole = summary(await log(admin, { enterpriseId, deviceId }));
     expect(whole).toHaveLength(7);
