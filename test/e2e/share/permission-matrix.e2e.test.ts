@@ -1,3 +1,4 @@
+import { CancelShareDocument, type Permission } from '../../support/graphql/documents.generated';
 import { ManualClock } from '../../support/manual-clock';
 import { addMember } from '../../support/members';
 import {
@@ -7,6 +8,7 @@ import {
   type Session,
   type TestServer,
 } from '../../support/test-server';
+import { World, type Member } from '../../support/world';
 
 /**
  * SPEC §4 as one table: every viewer × every field, and what the viewer gets — the value, null
@@ -313,79 +315,53 @@ describe('who sees what (SPEC §4): the permission matrix', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ clock, config: { jwtTtlSeconds: 365 * 24 * 3600 } });
-    const gql = async <T>(query: string, variables: Record<string, unknown>, token?: string) => {
-      const response = await server.gql<T>(query, variables, { token });
-      expect(errorCodes(response)).toEqual([]);
-      return response.data!;
-    };
-    for (const name of VIEWERS) if (name !== 'anonymous') sessions[name] = await server.signUp(name);
-    const admin = sessions.ownerAdmin!;
-    const { createEnterprise } = await gql<{ createEnterprise: { id: string } }>(
-      `mutation { createEnterprise(input: { name: "Owner", dataCenter: EU }) { id } }`,
-      {},
-      admin.token,
-    );
-    for (const [name, role] of [
-      ['ownerOperator', 'OPERATOR'],
-      ['ownerViewer', 'VIEWER'],
-    ] as const) {
-      await addMember(server, admin, createEnterprise.id, sessions[name]!, role);
-    }
-    const { createDeviceGroup } = await gql<{ createDeviceGroup: { id: string } }>(
+    const world = new World(server);
+    const owner = await world.team('Owner', { operator: true, viewer: true });
+    sessions.ownerAdmin = owner.admin;
+    sessions.ownerOperator = owner.operator;
+    sessions.ownerViewer = owner.viewer;
+    sessions.stranger = await server.signUp('stranger');
+    // The device has a group and a firmware version, which World.device does not set: registered here.
+    const { createDeviceGroup } = await world.ok<{ createDeviceGroup: { id: string } }>(
       `mutation { createDeviceGroup(input: { name: "Rack" }) { id } }`,
       {},
-      admin.token,
+      { token: owner.admin.token },
     );
-    const { registerDevice } = await gql<{ registerDevice: { id: string } }>(
+    const { registerDevice } = await world.ok<{ registerDevice: { id: string } }>(
       `mutation ($g: ID) { registerDevice(input: { serialNumber: "MATRIX-1", name: "UPS", model: "M", plan: STANDARD, groupId: $g, firmwareVersion: "1.0" }) { id } }`,
       { g: createDeviceGroup.id },
-      admin.token,
+      { token: owner.admin.token },
     );
-    const receivingEnterprises = new Map<ViewerName, string>();
-    const enterpriseOf = async (name: ViewerName, dataCenter = 'EU') => {
-      const { createEnterprise: created } = await gql<{ createEnterprise: { id: string } }>(
-        `mutation ($dc: DataCenter!) { createEnterprise(input: { name: "Receiving", dataCenter: $dc }) { id } }`,
-        { dc: dataCenter },
-        sessions[name]!.token,
-      );
-      return created.id;
+    /** A recipient with an enterprise of their own (where they accept), seen as `name`. */
+    const recipient = async (name: ViewerName) => {
+      const person = await world.person(name);
+      sessions[name] = person;
+      return person;
     };
-    const shareTo = async (name: ViewerName, permissions: string[], expiresAt?: string, sharer = admin) => {
-      const recipient = sessions[name]!;
-      if (!receivingEnterprises.has(name)) receivingEnterprises.set(name, await enterpriseOf(name));
-      const { shareDevices } = await gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
-        `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
-        { input: { deviceIds: [registerDevice.id], recipientEmail: recipient.account.email, permissions, expiresAt } },
-        sharer.token,
-      );
-      await gql(
-        `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
-        {
-          input: {
-            token: new URL(shareDevices.shareLink).searchParams.get('token'),
-            enterpriseId: receivingEnterprises.get(name),
-          },
-        },
-        recipient.token,
-      );
-      return shareDevices.share.id;
+    const shareTo = async (
+      to: Member,
+      permissions: Permission[],
+      { expiresAt, by }: { expiresAt?: string; by?: Session } = {},
+    ) => {
+      const invitation = await world.share(owner, to, [registerDevice.id], { permissions, expiresAt, by });
+      await world.accept(to, invitation);
+      return invitation.shareId;
     };
-    const monitorShareId = await shareTo('recipientMonitor', ['MONITOR']);
-    const operatorToMonitorShareId = await shareTo('recipientMonitor', ['MONITOR'], undefined, sessions.ownerOperator!);
-    await addMember(
-      server,
-      sessions.recipientMonitor!,
-      receivingEnterprises.get('recipientMonitor')!,
-      sessions.receivingColleague!,
-      'ADMIN',
-    );
+    const monitor = await recipient('recipientMonitor');
+    const monitorShareId = await shareTo(monitor, ['MONITOR']);
+    const operatorToMonitorShareId = await shareTo(monitor, ['MONITOR'], { by: owner.operator });
+    sessions.receivingColleague = await server.signUp('receivingColleague');
+    await addMember(server, monitor, monitor.enterpriseId, sessions.receivingColleague, 'ADMIN');
     // recipientElsewhere accepts into one enterprise and asks while acting in another (US) of theirs.
-    await shareTo('recipientElsewhere', ['MONITOR', 'CONFIGURE']);
-    actingIn.recipientElsewhere = await enterpriseOf('recipientElsewhere', 'US');
-    await shareTo('recipientConfigure', ['CONFIGURE']);
-    const cancelled = await shareTo('recipientCancelled', ['MONITOR', 'CONFIGURE']);
-    await gql(`mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`, { id: cancelled }, admin.token);
-    const expiring = await shareTo('recipientExpired', ['MONITOR', 'CONFIGURE'], '2026-11-25T12:00:00.000Z');
+    const elsewhere = await recipient('recipientElsewhere');
+    await shareTo(elsewhere, ['MONITOR', 'CONFIGURE']);
+    actingIn.recipientElsewhere = await world.enterprise(elsewhere, 'Receiving', 'US');
+    await shareTo(await recipient('recipientConfigure'), ['CONFIGURE']);
+    const cancelled = await shareTo(await recipient('recipientCancelled'), ['MONITOR', 'CONFIGURE']);
+    await world.ok(CancelShareDocument, { shareId: cancelled }, { token: owner.admin.token });
+    const expiring = await shareTo(await recipient('recipientExpired'), ['MONITOR', 'CONFIGURE'], {
+      expiresAt: '2026-11-25T12:00:00.000Z',
+    });
     clock.advance(25 * 3600 * 1000);
     const deadline = Date.now() + 3_000;
     while (Date.now() < deadline) {
@@ -393,16 +369,12 @@ describe('who sees what (SPEC §4): the permission matrix', () => {
       if (status === 'EXPIRED') break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const { shareDevices: byOperator } = await gql<{ shareDevices: { share: { id: string } } }>(
-      `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { share { id } } }`,
-      { input: { deviceIds: [registerDevice.id], recipientEmail: 'partner@example.com', permissions: ['MONITOR'] } },
-      sessions.ownerOperator!.token,
-    );
+    const byOperator = await world.share(owner, 'partner@example.com', [registerDevice.id], { by: owner.operator });
     ids = {
       deviceId: registerDevice.id,
-      enterpriseId: createEnterprise.id,
+      enterpriseId: owner.enterpriseId,
       monitorShareId,
-      operatorShareId: byOperator.share.id,
+      operatorShareId: byOperator.shareId,
       operatorToMonitorShareId,
     };
   });
