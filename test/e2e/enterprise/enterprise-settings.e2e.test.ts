@@ -1,5 +1,6 @@
 import { addMember } from '../../support/members';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import { World } from '../../support/world';
 
 const UPDATE = `mutation ($input: UpdateEnterpriseSettingsInput!) {
   updateEnterpriseSettings(input: $input) { id settings { operatorsCanShare maxRecipientsPerDevice } }
@@ -16,25 +17,17 @@ interface Settings {
 
 describe('enterprise settings (updateEnterpriseSettings)', () => {
   let server: TestServer;
-  let serial = 0;
+  let world: World;
   beforeAll(async () => {
     server = await startTestServer();
+    world = new World(server);
   });
   afterAll(() => server.close());
 
   /** An enterprise with an ADMIN, an OPERATOR and a VIEWER. */
   async function team() {
-    const admin = await server.signUp('Admin');
-    const created = await server.gql<{ createEnterprise: { id: string } }>(
-      `mutation { createEnterprise(input: { name: "Acme", dataCenter: EU }) { id } }`,
-      {},
-      { token: admin.token },
-    );
-    const enterpriseId = created.data!.createEnterprise.id;
-    const [operator, viewer] = [await server.signUp('Operator'), await server.signUp('Viewer')];
-    await addMember(server, admin, enterpriseId, operator, 'OPERATOR');
-    await addMember(server, admin, enterpriseId, viewer, 'VIEWER');
-    return { enterpriseId, admin, operator, viewer };
+    const acme = await world.team('Acme', { operator: true, viewer: true });
+    return { ...acme, operator: acme.operator!, viewer: acme.viewer! };
   }
 
   async function update(by: Session, input: Record<string, unknown>) {
@@ -55,18 +48,6 @@ describe('enterprise settings (updateEnterpriseSettings)', () => {
     );
     expect(errorCodes(response)).toEqual([]);
     return response.data!.enterprise.settings;
-  }
-
-  async function device(admin: Session, enterpriseId: string) {
-    const response = await server.gql<{ registerDevice: { id: string } }>(
-      `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`,
-      {
-        input: { serialNumber: `SETTINGS-${++serial}`, name: `Device ${serial}`, model: 'Smart-UPS', plan: 'STANDARD' },
-      },
-      { token: admin.token, enterpriseId },
-    );
-    expect(errorCodes(response)).toEqual([]);
-    return response.data!.registerDevice.id;
   }
 
   const shareInput = (deviceId: string, recipientEmail: string) => ({
@@ -144,8 +125,9 @@ describe('enterprise settings (updateEnterpriseSettings)', () => {
   });
 
   it('rule 1: an OPERATOR may share only while operatorsCanShare is true, from the next shareDevices on', async () => {
-    const { enterpriseId, admin, operator } = await team();
-    const deviceId = await device(admin, enterpriseId);
+    const acme = await team();
+    const { enterpriseId, admin, operator } = acme;
+    const deviceId = await world.device(acme);
     const asOperator = { token: operator.token, enterpriseId };
 
     expect(errorCodes(await update(admin, { enterpriseId, operatorsCanShare: false }))).toEqual([]);
@@ -168,8 +150,9 @@ describe('enterprise settings (updateEnterpriseSettings)', () => {
   });
 
   it('rule 5: after an ADMIN lowers maxRecipientsPerDevice to 1, a second recipient gets SHARE_LIMIT_REACHED', async () => {
-    const { enterpriseId, admin } = await team();
-    const deviceId = await device(admin, enterpriseId);
+    const acme = await team();
+    const { enterpriseId, admin } = acme;
+    const deviceId = await world.device(acme);
     const asAdmin = { token: admin.token, enterpriseId };
     expect(errorCodes(await server.gql(SHARE, shareInput(deviceId, 'one@example.com'), asAdmin))).toEqual([]);
 
