@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../../support/test-server';
+import { errorCodes, nodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import { World, type Member, type Team } from '../../support/world';
 
 const SHARED_BY_ME = `query ($status: [ShareStatus!], $email: Email, $first: Int, $after: String) {
   sharedByMe(status: $status, recipientEmail: $email, first: $first, after: $after) {
@@ -12,45 +13,26 @@ const SHARED_WITH_ME = `query ($status: [ShareStatus!]) {
 
 describe('reading shares', () => {
   let server: TestServer;
-  let sharer: Session;
-  let recipient: Session;
+  let world: World;
+  let team: Team;
+  let sharer: Member;
+  let recipient: Member;
   let stranger: Session;
+  const deviceIds: string[] = [];
   const shareIds: string[] = [];
 
   beforeAll(async () => {
     server = await startTestServer();
-    [sharer, recipient, stranger] = [
-      await server.signUp('Sharer'),
-      await server.signUp('Recipient'),
-      await server.signUp('Stranger'),
-    ];
-    for (const who of [sharer, recipient]) {
-      await server.gql(
-        `mutation { createEnterprise(input: { name: "E", dataCenter: EU }) { id } }`,
-        {},
-        { token: who.token },
-      );
-    }
+    world = new World(server);
+    team = await world.team('Sharer');
+    sharer = team.admin;
+    recipient = await world.person('Recipient');
+    stranger = await server.signUp('Stranger');
     for (let i = 0; i < 5; i++) {
-      const device = await server.gql<{ registerDevice: { id: string } }>(
-        `mutation ($s: String!) { registerDevice(input: { serialNumber: $s, name: "UPS", model: "M", plan: STANDARD }) { id } }`,
-        { s: `Q-${i}` },
-        { token: sharer.token },
-      );
-      const email = i < 3 ? recipient.account.email : `other${i}@example.com`;
-      const shared = await server.gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
-        `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
-        { input: { deviceIds: [device.data!.registerDevice.id], recipientEmail: email, permissions: ['MONITOR'] } },
-        { token: sharer.token },
-      );
-      shareIds.push(shared.data!.shareDevices.share.id);
-      if (i === 0) {
-        await server.gql(
-          `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { id } }`,
-          { input: { token: new URL(shared.data!.shareDevices.shareLink).searchParams.get('token') } },
-          { token: recipient.token },
-        );
-      }
+      deviceIds.push(await world.device(team, { name: 'UPS', model: 'M' }));
+      const sent = await world.share(team, i < 3 ? recipient : `other${i}@example.com`, [deviceIds[i]]);
+      shareIds.push(sent.shareId);
+      if (i === 0) await world.accept(recipient, sent);
     }
   });
   afterAll(() => server.close());
@@ -103,18 +85,10 @@ describe('reading shares', () => {
     do {
       if (pages++ === 1) {
         // A share made between two pages comes first in a fresh listing, not in the next page.
-        const device = await server.gql<{ registerDevice: { id: string } }>(
-          `mutation { registerDevice(input: { serialNumber: "Q-LATE", name: "UPS", model: "M", plan: STANDARD }) { id } }`,
-          {},
-          { token: sharer.token },
-        );
-        const late = await server.gql<{ shareDevices: { share: { id: string } } }>(
-          `mutation ($id: ID!) { shareDevices(input: { deviceIds: [$id], recipientEmail: "late@example.com", permissions: [MONITOR] }) { share { id } } }`,
-          { id: device.data!.registerDevice.id },
-          { token: sharer.token },
-        );
-        expect(errorCodes(late)).toEqual([]);
-        lateShareId = late.data!.shareDevices.share.id;
+        const late = await world.share(team, 'late@example.com', [
+          await world.device(team, { name: 'UPS', model: 'M' }),
+        ]);
+        lateShareId = late.shareId;
       }
       const page: {
         data?: {
@@ -209,9 +183,7 @@ describe('reading shares', () => {
         edges { node { status degraded effectivePermissions device { id } share { id recipientEmail permissions expiresAt } } }
       }
     }`;
-    const [{ id: enterpriseId }] = await server.app.db.dataSource.query(
-      `SELECT "enterpriseId" AS id FROM membership WHERE "accountId" = '${sharer.account.id}'`,
-    );
+    const { enterpriseId } = team;
     const response = await server.gql<{
       shareGraph: { edges: { node: { status: string; share: { id: string; recipientEmail: string } } }[] };
     }>(graph, { e: enterpriseId }, { token: sharer.token });
@@ -227,9 +199,7 @@ describe('reading shares', () => {
   });
 
   it('device.shares shows the owner ADMIN who it is shared with; device.myAccess says what the viewer may do', async () => {
-    const [{ deviceId }] = await server.app.db.dataSource.query(
-      `SELECT "deviceId" FROM shared_device WHERE "shareId" = '${shareIds[0]}'`,
-    );
+    const [deviceId] = deviceIds;
     const query = `query ($id: ID!) { device(id: $id) { shares { edges { node { id recipientEmail } } } myAccess { role permissions share { id } } } }`;
     const owner = await server.gql<{
       device: {
