@@ -3,7 +3,7 @@ import { eventually } from '../../support/eventually';
 import { ManualClock } from '../../support/manual-clock';
 import { startSmtp } from '../../support/test-smtp';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
-import { World } from '../../support/world';
+import { World, type Team } from '../../support/world';
 
 /** Resolves once the outbox holds no unsent message; the SMTP server has a message before its delivery is recorded. */
 function everyMessageMarkedSent(server: TestServer) {
@@ -14,11 +14,16 @@ function everyMessageMarkedSent(server: TestServer) {
   );
 }
 
+/** `sharer` makes an enterprise, Acme, of their own. */
+async function acmeOf(world: World, sharer: Session): Promise<Team> {
+  const enterpriseId = await world.enterprise(sharer, 'Acme');
+  return { enterpriseId, admin: { ...sharer, enterpriseId } };
+}
+
 /** `sharer` makes an enterprise with a device and shares it with `recipientEmail`; answers the share id. */
 async function shareWith(server: TestServer, sharer: Session, recipientEmail: string) {
   const world = new World(server);
-  const enterpriseId = await world.enterprise(sharer, 'Acme');
-  const team = { enterpriseId, admin: { ...sharer, enterpriseId } };
+  const team = await acmeOf(world, sharer);
   return (await world.share(team, recipientEmail, [await world.device(team, { name: 'UPS', model: 'M' })])).shareId;
 }
 
@@ -28,12 +33,7 @@ describe('e-mail delivery', () => {
     const server = await startTestServer({ config: { smtpUrl: smtp.url } });
     try {
       const sharer = await server.signUp('Sharer');
-      const recipient = await server.signUp('Recipient');
-      await server.gql(
-        `mutation { createEnterprise(input: { name: "Mine", dataCenter: EU }) { id } }`,
-        {},
-        { token: recipient.token },
-      );
+      const recipient = await new World(server).person('Recipient');
       const shareId = await shareWith(server, sharer, recipient.account.email);
       const mail = await eventually(() => smtp.received.find((m) => m.to === recipient.account.email));
       expect(mail.subject).toBe('Devices have been shared with you on devshare');
@@ -58,22 +58,15 @@ describe('e-mail delivery', () => {
     const smtp = await startSmtp();
     const server = await startTestServer({ config: { smtpUrl: smtp.url } });
     try {
+      const world = new World(server);
       const sharer = await server.signUp('Sally Sharer');
       const recipient = await server.signUp('Recipient');
-      await server.gql(
-        `mutation { createEnterprise(input: { name: "Acme", dataCenter: EU }) { id } }`,
-        {},
-        { token: sharer.token },
-      );
-      const deviceIds: string[] = [];
-      for (const name of ['Pump', 'Chiller']) {
-        const device = await server.gql<{ registerDevice: { id: string } }>(
-          `mutation ($name: String!) { registerDevice(input: { serialNumber: $name, name: $name, model: "M", plan: STANDARD }) { id } }`,
-          { name: `${name}` },
-          { token: sharer.token },
-        );
-        deviceIds.push(device.data!.registerDevice.id);
-      }
+      const acme = await acmeOf(world, sharer);
+      const deviceIds = [
+        await world.device(acme, { name: 'Pump', model: 'M' }),
+        await world.device(acme, { name: 'Chiller', model: 'M' }),
+      ];
+      // Written out: world.share takes no description, and its answer has no invitationExpiresAt.
       const expiresAt = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
       const shared = await server.gql<{
         shareDevices: {
