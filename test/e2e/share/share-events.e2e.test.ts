@@ -3,7 +3,9 @@ import { EVENTS_MAY_BE_LOST } from '../../../src/modules/share/events/share-even
 import { eventually } from '../../support/eventually';
 import { ManualClock } from '../../support/manual-clock';
 import { addMember } from '../../support/members';
-import { errorCodes, startTestServer, type Session, type TestServer, nodes } from '../../support/test-server';
+import { CancelShareDocument, type Permission } from '../../support/graphql/documents.generated';
+import { errorCodes, nodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import { World, type Invitation, type Member, type Team } from '../../support/world';
 
 const SUBSCRIPTION = `subscription ($shareId: ID, $after: String) {
   shareStatusChanged(shareId: $shareId, after: $after) {
@@ -77,78 +79,41 @@ function watch(client: Client, variables: Record<string, unknown> = {}) {
 describe('shareStatusChanged', () => {
   const clock = new ManualClock('2026-11-24T12:00:00Z');
   let server: TestServer;
-  let sharer: Session;
-  let recipient: Session;
-  let stranger: Session;
-  let serial = 0;
+  let world: World;
+  let team: Team;
+  let sharer: Member;
+  let recipient: Member;
+  let stranger: Member;
 
   const client = (session: Session) => server.wsClient({ authorization: `Bearer ${session.token}` });
 
-  async function device() {
-    const response = await server.gql<{ registerDevice: { id: string } }>(
-      `mutation ($serial: String!) { registerDevice(input: { serialNumber: $serial, name: "UPS", model: "M", plan: STANDARD }) { id } }`,
-      { serial: `LIVE-${++serial}` },
-      { token: sharer.token },
-    );
-    return response.data!.registerDevice.id;
-  }
+  const device = () => world.device(team, { name: 'UPS', model: 'M' });
 
-  async function share(expiresAt?: Date, permissions = ['MONITOR']) {
+  /** A new device shared by the sharer with the recipient: the device, the share, the invitation. */
+  async function share(expiresAt?: Date, permissions: Permission[] = ['MONITOR']) {
     const deviceId = await device();
-    const response = await server.gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
-      `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
-      {
-        input: {
-          deviceIds: [deviceId],
-          recipientEmail: recipient.account.email,
-          permissions,
-          expiresAt: expiresAt?.toISOString(),
-        },
-      },
-      { token: sharer.token },
-    );
-    expect(errorCodes(response)).toEqual([]);
-    const { shareLink, share: created } = response.data!.shareDevices;
-    return { deviceId, shareId: created.id, token: new URL(shareLink).searchParams.get('token')! };
+    const sent = await world.share(team, recipient, [deviceId], { permissions, expiresAt: expiresAt?.toISOString() });
+    return { deviceId, shareId: sent.shareId, sent };
   }
 
-  const accept = (token: string) =>
-    server.gql(
-      `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
-      { input: { token } },
-      {
-        token: recipient.token,
-      },
-    );
-  const cancel = (shareId: string) =>
-    server.gql(
-      `mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`,
-      { id: shareId },
-      { token: sharer.token },
-    );
+  const accept = (sent: Invitation) => world.accept(recipient, sent);
+  const cancel = (shareId: string) => world.ok(CancelShareDocument, { shareId }, { token: sharer.token });
 
   beforeAll(async () => {
     server = await startTestServer({ clock, config: { jwtTtlSeconds: 365 * 24 * 3600 } });
-    [sharer, recipient, stranger] = [
-      await server.signUp('Sharer'),
-      await server.signUp('Recipient'),
-      await server.signUp('Stranger'),
-    ];
-    for (const who of [sharer, recipient, stranger]) {
-      await server.gql(
-        `mutation { createEnterprise(input: { name: "E", dataCenter: EU }) { id } }`,
-        {},
-        { token: who.token },
-      );
-    }
+    world = new World(server);
+    team = await world.team('Sharer');
+    sharer = team.admin;
+    recipient = await world.person('Recipient');
+    stranger = await world.person('Stranger');
   });
   afterAll(() => server.close());
 
   it('sharer and recipient see PENDING, ACTIVE and CANCELLED as they happen; a stranger sees nothing', async () => {
     const [bySharer, byRecipient, byStranger] = [sharer, recipient, stranger].map((who) => watch(client(who)));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const { shareId, token } = await share();
-    await accept(token);
+    const { shareId, sent } = await share();
+    await accept(sent);
     await cancel(shareId);
     for (const watcher of [bySharer, byRecipient]) {
       const events = await watcher.until(3);
@@ -169,12 +134,12 @@ describe('shareStatusChanged', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const gql = (query: string, variables: Record<string, unknown>, token = sharer.token) =>
       server.gql(query, variables, { token }).then((response) => expect(errorCodes(response)).toEqual([]));
-    const { shareId, token, deviceId } = await share(new Date(clock.now().getTime() + 30 * 24 * 3600 * 1000), [
+    const { shareId, sent, deviceId } = await share(new Date(clock.now().getTime() + 30 * 24 * 3600 * 1000), [
       'MONITOR',
       'CONTROL',
     ]);
     const [second, third] = [await device(), await device()];
-    await accept(token);
+    await accept(sent);
     await gql(`mutation ($id: ID!, $d: [ID!]!) { addDevicesToShare(shareId: $id, deviceIds: $d) { id } }`, {
       id: shareId,
       d: [second, third],
@@ -223,8 +188,8 @@ describe('shareStatusChanged', () => {
   });
 
   it('expiry is pushed with no request involved', async () => {
-    const { shareId, token } = await share(new Date(clock.now().getTime() + 2 * 24 * 3600 * 1000));
-    await accept(token);
+    const { shareId, sent } = await share(new Date(clock.now().getTime() + 2 * 24 * 3600 * 1000));
+    await accept(sent);
     const watcher = watch(client(recipient), { shareId });
     await new Promise((resolve) => setTimeout(resolve, 100));
     clock.advance(24 * 3600 * 1000 + 1000);
@@ -244,7 +209,7 @@ describe('shareStatusChanged', () => {
     first.dispose();
     // While nobody listens, and while the resumed stream replays, another client keeps changing shares.
     const b = await share();
-    await accept(a.token);
+    await accept(a.sent);
     const writer = (async () => {
       for (let i = 0; i < 10; i++) await share();
     })();
@@ -314,8 +279,8 @@ describe('shareStatusChanged', () => {
   }, 120_000);
 
   it('a recipient cut off by cancellation gets that final event, without device data, and nothing after', async () => {
-    const { shareId, token, deviceId } = await share();
-    await accept(token);
+    const { shareId, sent, deviceId } = await share();
+    await accept(sent);
     const watcher = watch(client(recipient), { shareId });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await cancel(shareId);
@@ -380,9 +345,7 @@ describe('shareStatusChanged', () => {
 
   it('rights are checked at every delivery: an ADMIN demoted to VIEWER stops receiving the enterprise’s shares', async () => {
     const colleague = await server.signUp('Colleague');
-    const [{ id: enterpriseId }] = await server.app.db.dataSource.query(
-      `SELECT "enterpriseId" AS id FROM membership WHERE "accountId" = '${sharer.account.id}'`,
-    );
+    const { enterpriseId } = team;
     const setRole = (role: string) =>
       server.gql(
         `mutation ($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`,
@@ -411,7 +374,7 @@ describe('shareStatusChanged', () => {
   });
 
   it('500 subscribers on one share all get the event', async () => {
-    const { shareId, token } = await share();
+    const { shareId, sent } = await share();
     const before = server.app.services.bus.listenerCount();
     const watchers = Array.from({ length: 500 }, () => watch(client(sharer), { shareId }));
     // Wait until all 500 are really listening, so that the event tests fan-out, not connection speed.
@@ -420,7 +383,7 @@ describe('shareStatusChanged', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(server.app.services.bus.listenerCount()).toBeGreaterThanOrEqual(before + 500);
-    await accept(token);
+    await accept(sent);
     await Promise.all(watchers.map((watcher) => watcher.until(1, 10_000)));
     expect(watchers.every((watcher) => watcher.events[0].type === 'ACCEPTED')).toBe(true);
     for (const watcher of watchers) watcher.dispose();
