@@ -7,7 +7,7 @@ import { RedisShareEventBus } from '../../../src/modules/share/events/redis-shar
 import type { BusMessage } from '../../../src/modules/share/events/share-event-bus';
 import { insertShares } from '../../support/bulk-shares';
 import { capturedLogger } from '../../support/captured-logger';
-import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import { errorCodes, startTestServer, type TestServer } from '../../support/test-server';
 import { World } from '../../support/world';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -168,12 +168,9 @@ describe('share events through Redis', () => {
         return { status: response.status, body: await response.json() };
       };
       expect(await readyz()).toEqual({ status: 200, body: { status: 'ready', database: 'up', redis: 'up' } });
-      const sharer: Session = await server.signUp('Sharer');
-      await server.gql(
-        `mutation { createEnterprise(input: { name: "E", dataCenter: EU }) { id } }`,
-        {},
-        { token: sharer.token },
-      );
+      const world = new World(server);
+      const team = await world.team('E');
+      const sharer = team.admin;
       const client = server.wsClient({ authorization: `Bearer ${sharer.token}` });
       const events: string[] = [];
       client.subscribe<{ shareStatusChanged: { shareId: string } }>(
@@ -181,34 +178,22 @@ describe('share events through Redis', () => {
         { next: (result) => events.push(result.data!.shareStatusChanged.shareId), error: () => {}, complete: () => {} },
       );
       await until(() => server.app.services.bus.listenerCount() === 1);
-      const shareDevice = async (serial: string) => {
-        const device = await server.gql<{ registerDevice: { id: string } }>(
-          `mutation ($serial: String!) { registerDevice(input: { serialNumber: $serial, name: "UPS", model: "M", plan: STANDARD }) { id } }`,
-          { serial },
-          { token: sharer.token },
-        );
-        const shared = await server.gql<{ shareDevices: { share: { id: string } } }>(
-          `mutation ($id: ID!) { shareDevices(input: { deviceIds: [$id], recipientEmail: "r@example.com", permissions: [MONITOR] }) { share { id } } }`,
-          { id: device.data!.registerDevice.id },
-          { token: sharer.token },
-        );
-        expect(errorCodes(shared)).toEqual([]);
-        return shared.data!.shareDevices.share.id;
-      };
-      const before = await shareDevice('OUTAGE-1');
+      const shareDevice = async () =>
+        (await world.share(team, 'r@example.com', [await world.device(team, { name: 'UPS', model: 'M' })])).shareId;
+      const before = await shareDevice();
       await until(() => events.length === 1);
 
       await redis.stop();
       await until(() => !server.app.services.bus.isReady());
       expect(await readyz()).toEqual({ status: 503, body: { status: 'unavailable', database: 'up', redis: 'down' } });
-      const during = [await shareDevice('OUTAGE-2'), await shareDevice('OUTAGE-3')];
+      const during = [await shareDevice(), await shareDevice()];
 
       redis = await startRedis(port);
       await until(() => events.length === 3, 15_000);
       expect(events).toEqual([before, ...during]);
       await until(() => server.app.services.bus.isReady(), 5_000);
       expect((await readyz()).status).toBe(200);
-      const after = await shareDevice('OUTAGE-4');
+      const after = await shareDevice();
       await until(() => events.length === 4);
       expect(events).toEqual([before, ...during, after]);
     } finally {
@@ -223,15 +208,10 @@ describe('share events through Redis', () => {
     const SHARES = 12_000;
     const server = await startTestServer({ config: { redisUrl: REDIS_URL }, liveBuffer: 20 });
     try {
-      const sharer = await server.signUp('Sharer');
-      const created = await server.gql<{ createEnterprise: { id: string } }>(
-        `mutation { createEnterprise(input: { name: "Bulk", dataCenter: EU }) { id } }`,
-        {},
-        { token: sharer.token },
-      );
+      const { admin: sharer, enterpriseId } = await new World(server).team('Bulk');
       await insertShares(server, {
         sharer,
-        enterpriseId: created.data!.createEnterprise.id,
+        enterpriseId,
         count: SHARES,
         recipientEmail: () => 'bulk@example.com',
       });
