@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { eventually } from '../../support/eventually';
 import { gqlFrom } from '../../support/from-address';
+import { AcceptShareDocument, CancelShareDocument } from '../../support/graphql/documents.generated';
 import { ManualClock } from '../../support/manual-clock';
 import { startSmtp, type Received } from '../../support/test-smtp';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import { World, type Team } from '../../support/world';
 
 /**
  * Issue #13, section 3: the invitation says what is offered (the e-mail, APC step 6: "the email
@@ -49,20 +50,19 @@ describe('share invitations: what the e-mail says, and the preview of a link', (
   const clock = new ManualClock();
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let server: TestServer;
+  let world: World;
   let sharer: Session;
   let enterpriseId: string;
-  let serial = 0;
+  let team: Team;
 
   beforeAll(async () => {
     smtp = await startSmtp();
     server = await startTestServer({ clock, config: { smtpUrl: smtp.url } });
+    world = new World(server);
+    // The e-mail and the preview name the sharer and their enterprise: both are named here.
     sharer = await server.signUp('Sally Sharer');
-    const created = await server.gql<{ createEnterprise: { id: string } }>(
-      `mutation { createEnterprise(input: { name: "Acme Facilities", dataCenter: US }) { id } }`,
-      {},
-      { token: sharer.token },
-    );
-    enterpriseId = created.data!.createEnterprise.id;
+    enterpriseId = await world.enterprise(sharer, 'Acme Facilities', 'US');
+    team = { enterpriseId, admin: { ...sharer, enterpriseId } };
   });
 
   afterAll(async () => {
@@ -72,31 +72,29 @@ describe('share invitations: what the e-mail says, and the preview of a link', (
 
   /** Registers a device with a unique serial number (which must never show in an invitation) and a configuration. */
   async function device(name: string, model: string) {
-    const serialNumber = `INV${++serial}${randomBytes(4).toString('hex')}`.toUpperCase();
-    const registered = await server.gql<{ registerDevice: { id: string } }>(
-      `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`,
-      { input: { serialNumber, name, model, plan: 'STANDARD' } },
+    const id = await world.device(team, { name, model });
+    const { device: registered } = await world.ok<{ device: { serialNumber: string } }>(
+      `query ($id: ID!) { device(id: $id) { serialNumber } }`,
+      { id },
       { token: sharer.token, enterpriseId },
     );
-    expect(errorCodes(registered)).toEqual([]);
-    const id = registered.data!.registerDevice.id;
-    const configured = await server.gql(
+    const { serialNumber } = registered;
+    await world.ok(
       `mutation ($id: ID!, $configuration: JSONObject!) { updateDeviceConfiguration(deviceId: $id, configuration: $configuration) { id } }`,
       { id, configuration: { secretSetting: `CONFIG-${serialNumber}` } },
       { token: sharer.token, enterpriseId },
     );
-    expect(errorCodes(configured)).toEqual([]);
     return { id, serialNumber, name, model };
   }
 
+  /** World.share sets no description and answers no invitationExpiresAt: the invitation is sent here. */
   async function share(deviceIds: string[], recipientEmail: string, extra: Record<string, unknown> = {}) {
-    const response = await server.gql<{ shareDevices: Invitation }>(
+    const data = await world.ok<{ shareDevices: Invitation }>(
       SHARE,
       { input: { deviceIds, recipientEmail, permissions: ['MONITOR', 'CONTROL'], ...extra } },
       { token: sharer.token, enterpriseId },
     );
-    expect(errorCodes(response)).toEqual([]);
-    return response.data!.shareDevices;
+    return data.shareDevices;
   }
 
   /** The preview, asked anonymously (no Authorization header), as the accept page does. */
@@ -375,12 +373,11 @@ describe('share invitations: what the e-mail says, and the preview of a link', (
     it('once answered, the preview tells what became of the share (ACTIVE once accepted, CANCELLED once cancelled) and offers no devices', async () => {
       const recipient = await server.signUp('Rita Recipient');
       const accepted = await share([(await device('Pump', 'P-200')).id], recipient.account.email);
-      const accept = await server.gql(
-        `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
+      await world.ok(
+        AcceptShareDocument,
         { input: { token: tokenOf(accepted), newEnterprise: { name: 'Service Co' } } },
         { token: recipient.token },
       );
-      expect(errorCodes(accept)).toEqual([]);
       expect((await preview(tokenOf(accepted))).data!.shareInvitation).toMatchObject({
         status: 'ACTIVE',
         sharerName: 'Sally Sharer',
@@ -389,12 +386,7 @@ describe('share invitations: what the e-mail says, and the preview of a link', (
       });
 
       const cancelled = await share([(await device('Chiller', 'C-90')).id], recipient.account.email);
-      const cancel = await server.gql(
-        `mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`,
-        { id: cancelled.share.id },
-        { token: sharer.token, enterpriseId },
-      );
-      expect(errorCodes(cancel)).toEqual([]);
+      await world.ok(CancelShareDocument, { shareId: cancelled.share.id }, { token: sharer.token, enterpriseId });
       expect((await preview(tokenOf(cancelled))).data!.shareInvitation).toMatchObject({
         status: 'CANCELLED',
         deviceCount: 0,
