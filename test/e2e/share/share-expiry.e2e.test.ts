@@ -8,55 +8,24 @@ import { eventually } from '../../support/eventually';
 import { ManualClock } from '../../support/manual-clock';
 import { onPostgres } from '../../support/test-database';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import { World } from '../../support/world';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 
-/** A sharer with one shareable device, and a recipient with an enterprise in the same data center. */
-async function world(server: TestServer) {
-  const sharer = await server.signUp('Sharer');
-  const recipient = await server.signUp('Recipient');
-  const ids: string[] = [];
-  for (const who of [sharer, recipient]) {
-    const created = await server.gql<{ createEnterprise: { id: string } }>(
-      `mutation { createEnterprise(input: { name: "E", dataCenter: EU }) { id } }`,
-      {},
-      { token: who.token },
-    );
-    ids.push(created.data!.createEnterprise.id);
-  }
-  let serial = 0;
+/** A sharer who shares one new device at a time, and a recipient with an enterprise in the same data center. */
+async function sharing(server: TestServer) {
+  const world = new World(server);
+  const team = await world.team('Sharer');
+  const recipient = await world.person('Recipient');
+  /** A new device shared with the recipient (until `expiresAt`), and accepted unless told not to. */
   const share = async (expiresAt: Date | null, accept = true) => {
-    const device = await server.gql<{ registerDevice: { id: string } }>(
-      `mutation ($serial: String!) { registerDevice(input: { serialNumber: $serial, name: "UPS", model: "M", plan: STANDARD }) { id } }`,
-      { serial: `EXP-${Date.now()}-${++serial}` },
-      { token: sharer.token },
-    );
-    const shared = await server.gql<{ shareDevices: { shareLink: string; share: { id: string } } }>(
-      `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { shareLink share { id } } }`,
-      {
-        input: {
-          deviceIds: [device.data!.registerDevice.id],
-          recipientEmail: recipient.account.email,
-          permissions: ['MONITOR'],
-          expiresAt: expiresAt?.toISOString(),
-        },
-      },
-      { token: sharer.token },
-    );
-    expect(errorCodes(shared)).toEqual([]);
-    const { shareLink, share: created } = shared.data!.shareDevices;
-    if (accept) {
-      const accepted = await server.gql(
-        `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
-        { input: { token: new URL(shareLink).searchParams.get('token') } },
-        { token: recipient.token },
-      );
-      expect(errorCodes(accepted)).toEqual([]);
-    }
-    return created.id;
+    const deviceId = await world.device(team, { name: 'UPS', model: 'M' });
+    const sent = await world.share(team, recipient, [deviceId], { expiresAt: expiresAt?.toISOString() });
+    if (accept) await world.accept(recipient, sent);
+    return sent.shareId;
   };
-  return { sharer, recipient, share };
+  return { sharer: team.admin, recipient, share };
 }
 
 const statusOf = async (server: TestServer, shareId: string): Promise<string> =>
@@ -72,7 +41,7 @@ describe('share expiry without any request', () => {
   let server: TestServer;
   let sharer: Session;
   let recipient: Session;
-  let share: Awaited<ReturnType<typeof world>>['share'];
+  let share: Awaited<ReturnType<typeof sharing>>['share'];
 
   beforeAll(async () => {
     // Long retention: these tests move the clock by weeks and read the events afterwards.
@@ -80,7 +49,7 @@ describe('share expiry without any request', () => {
       clock,
       config: { jwtTtlSeconds: 365 * 24 * 3600, shareEventRetentionDays: 3650 },
     });
-    ({ sharer, recipient, share } = await world(server));
+    ({ sharer, recipient, share } = await sharing(server));
   });
   afterAll(() => server.close());
 
@@ -170,7 +139,7 @@ async function stoppedWithOverdueShare(beforeStop: (server: TestServer) => Promi
     clock,
     config: { jwtTtlSeconds: 365 * 24 * 3600, ...(databaseUrl && { databaseUrl }) },
   });
-  const { share } = await world(first);
+  const { share } = await sharing(first);
   const shareId = await share(new Date(clock.now().getTime() + DAY));
   await beforeStop(first);
   await first.app.close();
