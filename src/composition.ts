@@ -24,6 +24,7 @@ import { DeviceDeleted, DevicePlanChanged } from './modules/device/device-facts'
 import { EnterpriseResolver } from './modules/enterprise/enterprise.resolver';
 import { EnterpriseService } from './modules/enterprise/enterprise.service';
 import { membershipInvitationMail } from './modules/enterprise/membership-invitation-mail';
+import { enqueueMail } from './modules/mail/mail-outbox';
 import { createMailSender, createMailTransport } from './modules/mail/mail-sender';
 import { createShareExpiryScheduler } from './modules/share/share-expiry.scheduler';
 import { RedisShareEventBus } from './modules/share/events/redis-share-event-bus';
@@ -60,16 +61,19 @@ export function createServices(
 ) {
   const audit = new AuditService(db);
   // The one change pipeline: after-commit work hangs off what a change wrote (hooks below).
-  const changes = new Changes(db);
+  const changes = new Changes(db, {
+    audit: (change, entry) => audit.record(change, entry),
+    mail: enqueueMail,
+  });
   const rateLimits = new RateLimits(
     config.redisUrl ? { url: config.redisUrl, namespace: config.redisChannel } : undefined,
     log,
   );
   const tokens = new AuthTokenService(config.jwtSecret, config.jwtTtlSeconds, clock);
-  const enterprises = new EnterpriseService(db, changes, audit);
+  const enterprises = new EnterpriseService(db, changes);
   const invitations = new ShareInvitations(config.jwtSecret, config.publicUrl);
   const verifications = new EmailVerifications(config.jwtSecret, config.publicUrl);
-  const shareSteps = new ShareSteps(db, audit);
+  const shareSteps = new ShareSteps(db);
   const eligibility = new ShareEligibility(db, changes, config.shareMaxRecipients);
   const shares = new ShareCommands(db, changes, shareSteps, eligibility, invitations);
   const acceptance = new ShareAcceptance(
@@ -119,7 +123,6 @@ export function createServices(
     db,
     changes,
     tokens,
-    audit,
     new PasswordHasher(config.passwordHashLog2Cost),
     loginThrottle,
     {
@@ -150,8 +153,8 @@ export function createServices(
     accounts,
     verifications,
     enterprises,
-    devices: new DeviceService(db, changes, audit),
-    operations: new DeviceOperationService(changes, audit),
+    devices: new DeviceService(db, changes),
+    operations: new DeviceOperationService(changes),
     shares,
     acceptance,
     eligibility,

@@ -2,7 +2,7 @@ import type { MailRenderers } from '../mail/mail-outbox';
 import { Account } from './account.entity';
 import type { EmailVerifications } from './email-verification';
 
-declare module '../mail/mail-outbox' {
+declare module '../../context/change' {
   interface MailPayloads {
     /** Sent at sign-up and on request: the link that proves the account's e-mail. */
     verify_email: { accountId: string };

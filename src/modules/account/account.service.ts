@@ -4,9 +4,6 @@ import { addressBucket, type Limiter } from '../../common/rate-limits';
 import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, isUniqueViolation, type Database } from '../../database/database';
-import { AuditService } from '../audit/audit.service';
-import { enqueueMail } from '../mail/mail-outbox';
-import { OutboxMessage } from '../mail/outbox-message.entity';
 import { Account } from './account.entity';
 import type { SignUpInput } from './account.inputs';
 import type { AuthTokenService } from './auth-token.service';
@@ -28,10 +25,12 @@ const VERIFICATION_MAIL_GRACE_MS = 2_000;
  * verified right after signing up) is not mailed: by then its mail is obsolete.
  */
 async function queueVerificationMail(change: Change, account: Account): Promise<void> {
-  const message = await enqueueMail(change, account.email, 'verify_email', { accountId: account.id });
-  await change.manager.update(OutboxMessage, message.id, {
-    nextAttemptAt: new Date(change.now.getTime() + VERIFICATION_MAIL_GRACE_MS),
-  });
+  await change.mail(
+    account.email,
+    'verify_email',
+    { accountId: account.id },
+    { notBefore: new Date(change.now.getTime() + VERIFICATION_MAIL_GRACE_MS) },
+  );
 }
 
 export interface AccountLimiters {
@@ -47,7 +46,6 @@ export class AccountService {
     private readonly db: Database,
     private readonly changes: Changes,
     private readonly tokens: AuthTokenService,
-    private readonly audit: AuditService,
     private readonly passwords: PasswordHasher,
     private readonly throttle: LoginThrottle,
     private readonly limiters: AccountLimiters,
@@ -79,7 +77,7 @@ export class AccountService {
         });
         await queueVerificationMail(change, created);
         await ctx.signIn(created, change.manager);
-        await this.audit.record(change, {
+        await change.audit({
           action: 'account.signed_up',
           enterpriseId: null,
           targetType: 'Account',
@@ -111,7 +109,7 @@ export class AccountService {
       }
       const verified = { emailVerifiedAt: ctx.clock.now(), emailVerificationNonce: null };
       await change.manager.update(Account, current.id, verified);
-      await this.audit.record(change, {
+      await change.audit({
         action: 'account.email_verified',
         enterpriseId: null,
         targetType: 'Account',
@@ -162,7 +160,7 @@ export class AccountService {
       if (passwordHash) {
         await change.manager.update(Account, { id: account.id, passwordHash: account.passwordHash }, { passwordHash });
       }
-      await this.audit.record(change, {
+      await change.audit({
         action: 'account.logged_in',
         enterpriseId: null,
         targetType: 'Account',

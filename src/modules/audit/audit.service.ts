@@ -1,7 +1,7 @@
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import { type Connection, decodeCursor, toConnection } from '../../common/connection';
 import { newId } from '../../common/ids';
-import type { Change } from '../../context/change';
+import type { AuditEntry, Change } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, type Database } from '../../database/database';
 import { ADMINS, requireRole } from '../enterprise/enterprise.policy';
@@ -9,15 +9,7 @@ import { SharedDevice } from '../share/share.entity';
 import { AuditEvent } from './audit-event.entity';
 import type { AuditLogArgs } from './audit.inputs';
 
-export interface AuditEntry {
-  action: string;
-  enterpriseId: string | null;
-  targetType: string;
-  targetId: string;
-  details?: Record<string, unknown>;
-}
-
-/** Writes the event log. Always inside the transaction of the change it records. */
+/** The event log: read by ADMINs and by each account for its own actions; written by every change (`change.audit`). */
 export class AuditService {
   constructor(private readonly db: Database) {}
 
@@ -42,7 +34,7 @@ export class AuditService {
     return toConnection(await query.getMany(), args);
   }
 
-  /** Records `entry` in `change`: it commits with what it records, or not at all. */
+  /** Writes `entry` in `change`'s transaction (the audit writer of every Change: composition.ts). */
   async record(change: Change, entry: AuditEntry): Promise<AuditEvent> {
     return insertNew(change.manager, AuditEvent, {
       id: newId(),

@@ -4,7 +4,6 @@ import { isId, newId } from '../../common/ids';
 import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew } from '../../database/database';
-import type { AuditService } from '../audit/audit.service';
 import { ADMINS_AND_OPERATORS, requireCurrentRole } from '../enterprise/enterprise.policy';
 import { NotificationPolicy, NotificationPolicyDevice } from '../notification/notification-policy.entity';
 import { Permission } from '../share/share-permissions';
@@ -29,10 +28,7 @@ const MAX_CONFIGURATION_BYTES = 64 * 1024;
  * permission it needs, queues a command record and logs an audit event in the owner's log.
  */
 export class DeviceOperationService {
-  constructor(
-    private readonly changes: Changes,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly changes: Changes) {}
 
   /** Queues a command of `kind`; `payload` says what exactly (version, license key, …). */
   command(
@@ -57,7 +53,7 @@ export class DeviceOperationService {
         status: 'QUEUED',
         createdAt: ctx.clock.now(),
       });
-      await this.audit.record(change, {
+      await change.audit({
         action: `device.${kind.toLowerCase()}`,
         enterpriseId: device.enterpriseId,
         targetType: 'Device',
@@ -86,7 +82,7 @@ export class DeviceOperationService {
         name: name.trim(),
         createdAt: ctx.clock.now(),
       });
-      await this.audit.record(change, {
+      await change.audit({
         action: 'notification_policy.created',
         enterpriseId,
         targetType: 'NotificationPolicy',
@@ -116,7 +112,7 @@ export class DeviceOperationService {
         deviceId,
         addedAt: ctx.clock.now(),
       });
-      await this.audit.record(change, {
+      await change.audit({
         action: 'device.added_to_notification_policy',
         enterpriseId: device.enterpriseId,
         targetType: 'Device',

@@ -5,7 +5,6 @@ import type { Role } from '../../common/roles';
 import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, isUniqueViolation, type Database } from '../../database/database';
-import type { AuditService } from '../audit/audit.service';
 import { Enterprise } from '../enterprise/enterprise.entity';
 import { NotificationPolicyDevice } from '../notification/notification-policy.entity';
 import { Share, SharedDevice } from '../share/share.entity';
@@ -32,7 +31,6 @@ export class DeviceService {
   constructor(
     private readonly db: Database,
     private readonly changes: Changes,
-    private readonly audit: AuditService,
   ) {}
 
   /** A device the viewer sees (`seeDevice`); NOT_FOUND for any other, as if it did not exist. */
@@ -94,7 +92,7 @@ export class DeviceService {
         name,
         createdAt: ctx.clock.now(),
       });
-      await this.audit.record(change, {
+      await change.audit({
         action: 'device_group.created',
         enterpriseId,
         targetType: 'DeviceGroup',
@@ -133,7 +131,7 @@ export class DeviceService {
           createdAt: now,
           updatedAt: now,
         });
-        await this.audit.record(change, {
+        await change.audit({
           action: 'device.registered',
           enterpriseId,
           targetType: 'Device',
@@ -172,7 +170,7 @@ export class DeviceService {
       // Policies of the owner and of recipients may list the device; no foreign key spans them.
       await change.manager.delete(NotificationPolicyDevice, { deviceId: device.id });
       await change.manager.delete(Device, { id: device.id });
-      await this.audit.record(change, {
+      await change.audit({
         action: 'device.deleted',
         enterpriseId: device.enterpriseId,
         targetType: 'Device',
@@ -206,7 +204,7 @@ export class DeviceService {
       const { changes, ...audit } = await work(change, device);
       Object.assign(device, changes, { updatedAt: change.now });
       await change.manager.update(Device, device.id, { ...changes, updatedAt: device.updatedAt });
-      await this.audit.record(change, {
+      await change.audit({
         ...audit,
         enterpriseId: device.enterpriseId,
         targetType: 'Device',

@@ -7,8 +7,6 @@ import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import { Account } from '../account/account.entity';
-import type { AuditService } from '../audit/audit.service';
-import { enqueueMail } from '../mail/mail-outbox';
 import { DEFAULT_ENTERPRISE_SETTINGS, Enterprise, type EnterpriseSettings } from './enterprise.entity';
 import type {
   AddMemberInput,
@@ -41,7 +39,6 @@ export class EnterpriseService {
   constructor(
     private readonly db: Database,
     private readonly changes: Changes,
-    private readonly audit: AuditService,
   ) {}
 
   /** An enterprise the viewer is a member of; NOT_FOUND for any other. */
@@ -78,7 +75,7 @@ export class EnterpriseService {
       role: Role.ADMIN,
       createdAt: now,
     });
-    await this.audit.record(change, {
+    await change.audit({
       action: 'enterprise.created',
       enterpriseId: created.id,
       targetType: 'Enterprise',
@@ -113,7 +110,7 @@ export class EnterpriseService {
       if (!changed.length) return enterprise;
       const settings: EnterpriseSettings = { ...before, ...changes };
       await change.manager.update(Enterprise, enterpriseId, { settings });
-      await this.audit.record(change, {
+      await change.audit({
         action: 'enterprise.settings_changed',
         enterpriseId,
         targetType: 'Enterprise',
@@ -173,7 +170,7 @@ export class EnterpriseService {
           ...offer,
         });
       }
-      await this.audit.record(change, {
+      await change.audit({
         action: 'member.invited',
         enterpriseId,
         targetType: 'MembershipInvitation',
@@ -181,7 +178,7 @@ export class EnterpriseService {
         details: { email: input.email, role: input.role },
       });
       if (await change.manager.existsBy(Account, { email: input.email })) {
-        await enqueueMail(change, input.email, 'membership_invitation', { invitationId: invitation.id });
+        await change.mail(input.email, 'membership_invitation', { invitationId: invitation.id });
       }
       return invitation;
     });
@@ -203,7 +200,7 @@ export class EnterpriseService {
           createdAt: now,
         });
         await change.manager.update(MembershipInvitation, invitation.id, { status, answeredAt: now });
-        await this.audit.record(change, {
+        await change.audit({
           action: 'member.joined',
           enterpriseId: invitation.enterpriseId,
           targetType: 'Account',
@@ -276,7 +273,7 @@ export class EnterpriseService {
       if (previous === Role.ADMIN) await this.ensureAnotherAdmin(change, input.enterpriseId);
       membership.role = input.role;
       await change.manager.update(Membership, membership.id, { role: input.role });
-      await this.audit.record(change, {
+      await change.audit({
         action: 'member.role_changed',
         enterpriseId: input.enterpriseId,
         targetType: 'Account',
@@ -295,7 +292,7 @@ export class EnterpriseService {
       const membership = await this.findMember(change, input.enterpriseId, input.accountId);
       if (membership.role === Role.ADMIN) await this.ensureAnotherAdmin(change, input.enterpriseId);
       await change.manager.delete(Membership, { id: membership.id });
-      await this.audit.record(change, {
+      await change.audit({
         action: 'member.removed',
         enterpriseId: input.enterpriseId,
         targetType: 'Account',
@@ -357,7 +354,7 @@ export class EnterpriseService {
     const now = change.now;
     const status = allow(invitation, action, now);
     await change.manager.update(MembershipInvitation, invitation.id, { status, answeredAt: now });
-    await this.audit.record(change, {
+    await change.audit({
       action: auditAction,
       enterpriseId: invitation.enterpriseId,
       targetType: 'MembershipInvitation',

@@ -5,7 +5,7 @@ import { Enterprise } from './enterprise.entity';
 import { MembershipInvitationStatus, membershipInvitationStatus } from './membership-invitation-lifecycle';
 import { MembershipInvitation } from './membership-invitation.entity';
 
-declare module '../mail/mail-outbox' {
+declare module '../../context/change' {
   interface MailPayloads {
     membership_invitation: { invitationId: string };
   }

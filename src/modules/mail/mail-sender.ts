@@ -4,7 +4,8 @@ import { IsNull, LessThanOrEqual } from 'typeorm';
 import type { Clock } from '../../common/clock';
 import { WakeLoop } from '../../common/wake-loop';
 import type { Database } from '../../database/database';
-import type { MailRenderer, MailRenderers, MailTemplate, RenderedMail } from './mail-outbox';
+import type { MailTemplate } from '../../context/change';
+import type { MailRenderer, MailRenderers, RenderedMail } from './mail-outbox';
 import { OutboxMessage } from './outbox-message.entity';
 
 const BATCH = 50;

@@ -6,6 +6,20 @@ import { readInvitationDetails } from './share-invitation.service';
 import { ShareEndReason, ShareStatus } from './share-lifecycle';
 import { Share } from './share.entity';
 
+declare module '../../context/change' {
+  interface MailPayloads {
+    invitation: { shareId: string };
+    accepted: { shareId: string; recipientEmail: string; deviceCount: number };
+    cancelled: { shareId: string };
+    expiring_soon: { shareId: string; expiresAt: string };
+    expired: { shareId: string };
+    /** To the sharer: the recipient declined the invitation (of these devices). */
+    declined: { shareId: string; deviceIds: string[] };
+    /** To the sharer: the recipient left the share, or removed its last device (these devices went with it). */
+    left: { shareId: string; deviceIds: string[] };
+  }
+}
+
 type ShareMailTemplate = 'invitation' | 'accepted' | 'cancelled' | 'expiring_soon' | 'expired' | 'declined' | 'left';
 
 const line = (label: string, value: string | null | undefined) => (value ? `${label}: ${value}\n` : '');

@@ -3,11 +3,10 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { AccessRule } from '../../common/access';
 import { AppError, forbidden, notFound } from '../../common/errors';
 import { isId, newId } from '../../common/ids';
-import type { Change } from '../../context/change';
+import type { Change, MailPayloads } from '../../context/change';
 import type { Database } from '../../database/database';
 import { Account } from '../account/account.entity';
-import type { AuditService } from '../audit/audit.service';
-import { enqueueMail, type MailPayloads } from '../mail/mail-outbox';
+
 import { recordShareEvent } from './events/share-events';
 import {
   END_MAILS,
@@ -36,10 +35,7 @@ export const LIVE_DEVICE_STATUSES = [SharedDeviceStatus.PENDING, SharedDeviceSta
  * acceptance, device reactions, deadlines); it decides nothing of its own.
  */
 export class ShareSteps {
-  constructor(
-    private readonly db: Database,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Ends a whole share by `action` (which the lifecycle must allow and which ends it): its live
@@ -106,7 +102,7 @@ export class ShareSteps {
       await recordShareEvent(change, { share, type: effects.event, previousStatus, deviceIds: deviceIds ?? [] });
     }
     if (!effects.audit) return;
-    await this.audit.record(change, {
+    await change.audit({
       action: effects.audit,
       enterpriseId: share.enterpriseId,
       targetType: 'Share',
@@ -137,7 +133,7 @@ export class ShareSteps {
       const sharer = await change.manager.findOneBy(Account, { id: share.sharerId });
       if (sharer) recipients.push(sharer.email);
     }
-    for (const to of recipients) await enqueueMail(change, to, mail.template, payloads[mail.template]);
+    for (const to of recipients) await change.mail(to, mail.template, payloads[mail.template]);
   }
 
   /**
@@ -249,7 +245,7 @@ export class ShareSteps {
   async inviteByMail(change: Change, share: Share): Promise<boolean> {
     if (!(await change.manager.existsBy(Account, { email: share.recipientEmail }))) return false;
     // Only the share id: the link and the code are rendered when the mail is sent (share-mails.ts).
-    await enqueueMail(change, share.recipientEmail, 'invitation', { shareId: share.id });
+    await change.mail(share.recipientEmail, 'invitation', { shareId: share.id });
     return true;
   }
 }

@@ -15,7 +15,8 @@ describe('the change pipeline', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    changes = new Changes(server.app.db);
+    // E-mail goes to the real outbox; this spec writes no audit entries.
+    changes = new Changes(server.app.db, { audit: async () => undefined, mail: enqueueMail });
     for (const kind of ['mail', 'shareEvent', 'deadline'] as const) changes.afterCommit(kind, () => woken.push(kind));
   });
   afterAll(() => server.close());
@@ -26,8 +27,8 @@ describe('the change pipeline', () => {
 
   it('a change that queued e-mail wakes the mail sender once it has committed, and nothing else', async () => {
     await changes.run(await context(), async (change) => {
-      await enqueueMail(change, 'pipeline@example.com', 'expired', { shareId: 'x' });
-      await enqueueMail(change, 'pipeline@example.com', 'expired', { shareId: 'y' });
+      await change.mail('pipeline@example.com', 'expired', { shareId: 'x' });
+      await change.mail('pipeline@example.com', 'expired', { shareId: 'y' });
       expect(woken).toEqual([]);
     });
     expect(woken).toEqual(['mail']);
@@ -43,7 +44,7 @@ describe('the change pipeline', () => {
     const before = await queued();
     await expect(
       changes.run(await context(), async (change) => {
-        await enqueueMail(change, 'pipeline@example.com', 'expired', { shareId: 'z' });
+        await change.mail('pipeline@example.com', 'expired', { shareId: 'z' });
         throw new Error('refused');
       }),
     ).rejects.toThrow('refused');
@@ -57,7 +58,7 @@ describe('the change pipeline', () => {
     const order: string[] = [];
     changes.react(Noticed, async (change, { to }) => {
       order.push('first');
-      await enqueueMail(change, to, 'expired', { shareId: 'reacted' });
+      await change.mail(to, 'expired', { shareId: 'reacted' });
     });
     changes.react(Noticed, async () => void order.push('second'));
     const before = await queued();
@@ -76,7 +77,7 @@ describe('the change pipeline', () => {
     const before = await queued();
     await expect(
       changes.run(await context(), async (change) => {
-        await enqueueMail(change, 'pipeline@example.com', 'expired', { shareId: 'emitter' });
+        await change.mail('pipeline@example.com', 'expired', { shareId: 'emitter' });
         await change.emit(Refused, undefined);
       }),
     ).rejects.toThrow('the reaction refuses');
