@@ -17,6 +17,7 @@ import {
 } from '../../../src/modules/share/share.policy';
 import { insertShares } from '../../support/bulk-shares';
 import { startTestServer, type TestServer } from '../../support/test-server';
+import { World, type Team } from '../../support/world';
 
 const SEED = Number(process.env.ACCESS_SEED ?? Date.now() % 2 ** 31);
 const ACTORS = 300;
@@ -38,26 +39,18 @@ describe(`access rules: the predicate and the SQL scope select the same rows (se
 
   beforeAll(async () => {
     server = await startTestServer();
+    const world = new World(server);
     // Nothing may change the rows while both forms judge them.
     await server.app.services.expiry.stop();
-    // Two sharing enterprises with a real sharer each; two more that only receive.
+    // Two sharing enterprises with a real sharer each (signed up with the e-mail the viewers prove);
+    // two more that only receive.
     for (let i = 0; i < 2; i++) {
       const sharer = await server.signUp(`Sharer ${i}`, `sharer${i}@example.com`);
-      const created = await server.gql<{ createEnterprise: { id: string } }>(
-        `mutation ($name: String!) { createEnterprise(input: { name: $name, dataCenter: EU }) { id } }`,
-        { name: `Sharing ${i}` },
-        { token: sharer.token },
-      );
-      enterprises.push(created.data!.createEnterprise.id);
+      const enterpriseId = await world.enterprise(sharer, `Sharing ${i}`);
+      const team: Team = { enterpriseId, admin: { ...sharer, enterpriseId } };
+      enterprises.push(enterpriseId);
       accounts.push(sharer.account.id);
-      for (let d = 0; d < 3; d++) {
-        const registered = await server.gql<{ registerDevice: { id: string } }>(
-          `mutation ($serial: String!) { registerDevice(input: { serialNumber: $serial, name: "D", model: "M", plan: STANDARD }) { id } }`,
-          { serial: `ACCESS-${i}-${d}` },
-          { token: sharer.token },
-        );
-        devices.push(registered.data!.registerDevice.id);
-      }
+      for (let d = 0; d < 3; d++) devices.push(await world.device(team, { name: 'D', model: 'M' }));
     }
     enterprises.push(randomUUID(), randomUUID());
     accounts.push(randomUUID(), randomUUID(), randomUUID());
