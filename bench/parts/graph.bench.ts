@@ -15,7 +15,7 @@ import { DataCenter } from '../../src/modules/enterprise/data-center';
 import { DEFAULT_ENTERPRISE_SETTINGS, Enterprise } from '../../src/modules/enterprise/enterprise.entity';
 import { Membership } from '../../src/modules/enterprise/membership.entity';
 import { SharedDeviceStatus, ShareStatus } from '../../src/modules/share/share-lifecycle';
-import { Permission } from '../../src/modules/share/share-permissions';
+import { Permission } from '../../src/modules/device/device-permissions';
 import { Share, SharedDevice } from '../../src/modules/share/share.entity';
 import { startTestServer, type Session, type TestServer } from '../../test/support/test-server';
 import { quantile, round, type Part, type Row, type Size } from '../bench-kit';

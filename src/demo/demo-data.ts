@@ -11,7 +11,7 @@ import type { EnterpriseService } from '../modules/enterprise/enterprise.service
 import type { ShareCommands } from '../modules/share/share-commands';
 import { DevicePlan } from '../modules/device/device-plan';
 import { DataCenter } from '../modules/enterprise/data-center';
-import { Permission } from '../modules/share/share-permissions';
+import { Permission } from '../modules/device/device-permissions';
 
 export const DEMO_PASSWORD = 'devshare-demo';
 

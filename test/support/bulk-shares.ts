@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SharedDeviceStatus, ShareStatus } from '../../src/modules/share/share-lifecycle';
-import { Permission } from '../../src/modules/share/share-permissions';
+import { Permission } from '../../src/modules/device/device-permissions';
 import { Share, SharedDevice } from '../../src/modules/share/share.entity';
 import type { Session, TestServer } from './test-server';
 

@@ -263,10 +263,10 @@ describe('purity', () => {
     return seen;
   }
 
-  it.each(['share-lifecycle', 'share-rules', 'share-permissions'])(
+  it.each(['share/share-lifecycle', 'share/share-rules', 'device/device-permissions'])(
     '%s imports neither GraphQL nor TypeORM, even indirectly',
     (name) => {
-      const imports = [...importsOf(`${__dirname}/../../src/modules/share/${name}.ts`)];
+      const imports = [...importsOf(`${__dirname}/../../src/modules/${name}.ts`)];
       expect(imports.filter((module) => /^(graphql|type-graphql|typeorm)/.test(module))).toEqual([]);
     },
   );

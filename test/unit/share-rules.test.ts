@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../src/common/errors';
 import { Role } from '../../src/common/roles';
 import { DevicePlan } from '../../src/modules/device/device-plan';
-import { effectivePermissions, isDegraded, Permission } from '../../src/modules/share/share-permissions';
+import { effectivePermissions, isDegraded, Permission } from '../../src/modules/device/device-permissions';
 import {
   invitationDeadline,
   judgeDevice,

@@ -6,7 +6,7 @@ import type { RequestContext } from '../../context/request-context';
 import { insertNew } from '../../database/database';
 import { ADMINS_AND_OPERATORS, requireCurrentRole } from '../enterprise/enterprise.policy';
 import { NotificationPolicy, NotificationPolicyDevice } from '../notification/notification-policy.entity';
-import { Permission } from '../share/share-permissions';
+import { Permission } from './device-permissions';
 import { DeviceCommand, DeviceCommandKind } from './device-command.entity';
 import { Device } from './device.entity';
 import { requireDevicePermission } from './device.policy';

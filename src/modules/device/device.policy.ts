@@ -5,7 +5,7 @@ import type { FieldRules } from '../../context/auth-checker';
 import { FieldRule } from '../../context/field-rule';
 import type { RequestContext } from '../../context/request-context';
 import { grantsLoader } from '../share/share-access.loaders';
-import { effectivePermissions, Permission } from '../share/share-permissions';
+import { effectivePermissions, Permission } from './device-permissions';
 import { receiveDevice, type ShareAlias, type ShareFacts, type SharedDeviceFacts } from '../share/share.policy';
 import type { Device } from './device.entity';
 

@@ -1,13 +1,13 @@
 import type DataLoader from 'dataloader';
 import { isId } from '../../common/ids';
 import type { LoaderFactory } from '../../context/loaders';
-import type { Permission } from './share-permissions';
+import type { Permission } from '../device/device-permissions';
 import { Share, SharedDevice } from './share.entity';
 import { receiveDevice, seeShare } from './share.policy';
 
 /**
  * Per device, the permissions the viewer holds through the shares it receives (`receiveDevice`):
- * before the device's plan takes its part (see share-permissions.ts); none for any other device.
+ * before the device's plan takes its part (see device/device-permissions.ts); none for any other device.
  */
 export const grantsLoader: LoaderFactory<DataLoader<string, Permission[]>> = ({ manager, actor, loader }) =>
   loader(async (deviceIds) => {

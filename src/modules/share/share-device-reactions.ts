@@ -2,7 +2,7 @@ import { In } from 'typeorm';
 import type { Change } from '../../context/change';
 import type { DevicePlan } from '../device/device-plan';
 import type { Device } from '../device/device.entity';
-import { isDegraded } from './share-permissions';
+import { isDegraded } from '../device/device-permissions';
 import { ShareAction } from './share-lifecycle';
 import { SharedDevice, type Share } from './share.entity';
 import { LIVE_DEVICE_STATUSES, type ShareSteps } from './share-steps';

@@ -2,7 +2,7 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DataCenter } from '../enterprise/data-center';
 import { ShareStatus } from './share-lifecycle';
-import { Permission } from './share-permissions';
+import { Permission } from '../device/device-permissions';
 
 @ObjectType({ description: 'A device an invitation offers: its name and model, nothing else.' })
 export class InvitedDevice {

@@ -17,7 +17,7 @@ import { Role } from '../../common/roles';
 import type { Device } from '../device/device.entity';
 import { sharedPermissions } from '../device/device.policy';
 import { ADMINS, requireRole } from '../enterprise/enterprise.policy';
-import { effectivePermissions, Permission } from './share-permissions';
+import { effectivePermissions, Permission } from '../device/device-permissions';
 import { Share, SharedDevice } from './share.entity';
 import { LIVE_SHARE_STATUSES, ShareStatus } from './share-lifecycle';
 import type { SharedByMeArgs, SharedWithMeArgs, ShareGraphArgs } from './share.inputs';

@@ -5,7 +5,7 @@
 import { ErrorCode } from '../../common/error-codes';
 import { Role } from '../../common/roles';
 import { DevicePlan } from '../device/device-plan';
-import type { Permission } from './share-permissions';
+import type { Permission } from '../device/device-permissions';
 
 export const MAX_EXPIRY_YEARS = 10;
 export const INVITATION_VALIDITY_MS = 7 * 24 * 3600 * 1000;

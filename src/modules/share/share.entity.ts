@@ -5,7 +5,7 @@ import { InstantColumn, JsonColumn } from '../../database/columns';
 import { Account } from '../account/account.entity';
 import { EnterpriseOwned } from '../enterprise/enterprise-owned.entity';
 import { SharedDeviceStatus, ShareEndReason, ShareStatus } from './share-lifecycle';
-import { Permission } from './share-permissions';
+import { Permission } from '../device/device-permissions';
 
 registerEnumType(ShareStatus, {
   name: 'ShareStatus',

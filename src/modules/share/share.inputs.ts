@@ -5,7 +5,7 @@ import { PageArgs } from '../../common/connection';
 import { EmailScalar } from '../../common/email.scalar';
 import { DisplayName } from '../../common/validation';
 import { SharedDeviceStatus, ShareStatus } from './share-lifecycle';
-import { Permission } from './share-permissions';
+import { Permission } from '../device/device-permissions';
 
 export const MAX_DEVICES_PER_REQUEST = 500;
 

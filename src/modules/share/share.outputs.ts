@@ -1,7 +1,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Role } from '../../common/roles';
-import { Permission } from './share-permissions';
+import { Permission } from '../device/device-permissions';
 import { Share } from './share.entity';
 
 @ObjectType({ description: 'Whether one device can be shared, and if not, which rule says no.' })

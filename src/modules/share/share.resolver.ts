@@ -8,7 +8,7 @@ import { canSeeDevice } from '../device/device.policy';
 import { Enterprise } from '../enterprise/enterprise.entity';
 import { Share, SharedDevice } from './share.entity';
 import { isLive } from './share-lifecycle';
-import { effectivePermissions, isDegraded, Permission } from './share-permissions';
+import { effectivePermissions, isDegraded, Permission } from '../device/device-permissions';
 import {
   AcceptShareInput,
   ExtendShareInput,
