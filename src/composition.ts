@@ -39,6 +39,7 @@ import { shareMailRenderers } from './modules/share/share-mails';
 import { ShareDeviceResolver } from './modules/share/share-device.resolver';
 import { ShareQueryService } from './modules/share/share-query.service';
 import { ShareResolver } from './modules/share/share.resolver';
+import { devicesAccess } from './modules/share/device-reach';
 import { ShareAcceptance } from './modules/share/share-acceptance';
 import { ShareCommands } from './modules/share/share-commands';
 import { ShareDeadlines } from './modules/share/share-deadlines';
@@ -153,8 +154,8 @@ export function createServices(
     accounts,
     verifications,
     enterprises,
-    devices: new DeviceService(db, changes),
-    operations: new DeviceOperationService(changes),
+    devices: new DeviceService(db, changes, devicesAccess),
+    operations: new DeviceOperationService(changes, devicesAccess),
     shares,
     acceptance,
     eligibility,

@@ -6,7 +6,6 @@ import { accountFieldRules } from './modules/account/account.policy';
 import { AccountResolver } from './modules/account/account.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { DeviceOperationResolver, NotificationPolicyResolver } from './modules/device/device-operation.resolver';
-import { deviceFieldRules } from './modules/device/device.policy';
 import { DeviceGroupResolver, DeviceResolver } from './modules/device/device.resolver';
 import { enterpriseFieldRules } from './modules/enterprise/enterprise.policy';
 import {
@@ -14,6 +13,7 @@ import {
   MembershipInvitationResolver,
   MembershipResolver,
 } from './modules/enterprise/enterprise.resolver';
+import { devicesAccess } from './modules/share/device-reach';
 import { ShareDeviceResolver } from './modules/share/share-device.resolver';
 import { ShareEventResolver } from './modules/share/events/share-event.resolver';
 import { ShareInvitationResolver } from './modules/share/share-invitation.resolver';
@@ -55,7 +55,7 @@ export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema
   return buildSchema({
     resolvers,
     container,
-    authChecker: createAuthChecker(accountFieldRules, enterpriseFieldRules, deviceFieldRules),
+    authChecker: createAuthChecker(accountFieldRules, enterpriseFieldRules, devicesAccess.fieldRules),
     pubSub: topicsUnused,
     globalMiddlewares: [checkIdArguments],
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },

@@ -9,7 +9,7 @@ import { NotificationPolicy, NotificationPolicyDevice } from '../notification/no
 import { Permission } from './device-permissions';
 import { DeviceCommand, DeviceCommandKind } from './device-command.entity';
 import { Device } from './device.entity';
-import { requireDevicePermission } from './device.policy';
+import type { DeviceAccess } from './device.policy';
 
 /** The permission each command needs (SPEC §3). */
 const NEEDS: Record<DeviceCommandKind, Permission> = {
@@ -28,7 +28,10 @@ const MAX_CONFIGURATION_BYTES = 64 * 1024;
  * permission it needs, queues a command record and logs an audit event in the owner's log.
  */
 export class DeviceOperationService {
-  constructor(private readonly changes: Changes) {}
+  constructor(
+    private readonly changes: Changes,
+    private readonly access: DeviceAccess,
+  ) {}
 
   /** Queues a command of `kind`; `payload` says what exactly (version, license key, …). */
   command(
@@ -126,7 +129,7 @@ export class DeviceOperationService {
   private async permitted(change: Change, deviceId: string, permission: Permission): Promise<Device> {
     const device = await change.manager.findOneBy(Device, { id: deviceId });
     if (!device) throw notFound('Device');
-    await requireDevicePermission(change.ctx, device, permission);
+    await this.access.requirePermission(change.ctx, device, permission);
     return device;
   }
 }

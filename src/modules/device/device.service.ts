@@ -7,7 +7,6 @@ import type { RequestContext } from '../../context/request-context';
 import { insertNew, isUniqueViolation, type Database } from '../../database/database';
 import { Enterprise } from '../enterprise/enterprise.entity';
 import { NotificationPolicyDevice } from '../notification/notification-policy.entity';
-import { Share, SharedDevice } from '../share/share.entity';
 import {
   ADMINS,
   ADMINS_AND_OPERATORS,
@@ -19,7 +18,7 @@ import { DeviceGroup } from './device-group.entity';
 import { depthOf, MAX_GROUP_DEPTH, subtreeIds } from './device-group.tree';
 import type { DevicePlan } from './device-plan';
 import { Device } from './device.entity';
-import { canSeeDevice, seeDevice } from './device.policy';
+import type { DeviceAccess } from './device.policy';
 import { DeviceDeleted, DevicePlanChanged } from './device-facts';
 import type { CreateDeviceGroupInput, DevicesArgs, RegisterDeviceInput } from './device.inputs';
 import { groupsOfEnterprise } from './device.loaders';
@@ -31,17 +30,16 @@ export class DeviceService {
   constructor(
     private readonly db: Database,
     private readonly changes: Changes,
+    private readonly access: DeviceAccess,
   ) {}
 
-  /** A device the viewer sees (`seeDevice`); NOT_FOUND for any other, as if it did not exist. */
+  /** A device the viewer sees; NOT_FOUND for any other, as if it did not exist. */
   async get(ctx: RequestContext, id: string): Promise<Device> {
-    const scope = seeDevice.scope(ctx.requireActor(), { device: 'device', share: 'share', sharedDevice: 'sd' });
-    const device = await this.db.manager
-      .createQueryBuilder(Device, 'device')
-      .leftJoin(SharedDevice, 'sd', 'sd.deviceId = device.id')
-      .leftJoin(Share, 'share', 'share.id = sd.shareId')
-      .where('device.id = :id', { id })
-      .andWhere(scope.where, scope.params)
+    const device = await this.access
+      .scopeSeen(
+        this.db.manager.createQueryBuilder(Device, 'device').where('device.id = :id', { id }),
+        ctx.requireActor(),
+      )
       .getOne();
     if (!device) throw notFound('Device');
     return device;
@@ -220,7 +218,7 @@ export class DeviceService {
     const device = await this.db
       .forUpdate(change.manager.createQueryBuilder(Device, 'device').where('device.id = :deviceId', { deviceId }))
       .getOne();
-    if (!device || !(await canSeeDevice(ctx, device))) throw notFound('Device');
+    if (!device || !(await this.access.canSee(ctx, device))) throw notFound('Device');
     if (!ctx.roleIn(device.enterpriseId)) throw forbidden(`Only the enterprise that owns a device may ${action}`);
     await requireCurrentRole(change, device.enterpriseId, allowed, action);
     return device;

@@ -15,7 +15,7 @@ import type { RequestContext } from '../../context/request-context';
 import type { Database } from '../../database/database';
 import { Role } from '../../common/roles';
 import type { Device } from '../device/device.entity';
-import { sharedPermissions } from '../device/device.policy';
+import { devicesAccess } from './device-reach';
 import { ADMINS, requireRole } from '../enterprise/enterprise.policy';
 import { effectivePermissions, Permission } from '../device/device-permissions';
 import { Share, SharedDevice } from './share.entity';
@@ -76,7 +76,7 @@ export class ShareQueryService {
       })),
     );
     const share = received.find((row) => receiveDevice.allows(actor, row))?.share ?? null;
-    return { role: null, permissions: await sharedPermissions(ctx, device), share };
+    return { role: null, permissions: await devicesAccess.sharedPermissions(ctx, device), share };
   }
 
   /** Shares the viewer sent. */

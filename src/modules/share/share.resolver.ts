@@ -4,7 +4,7 @@ import { EmailScalar } from '../../common/email.scalar';
 import type { RequestContext } from '../../context/request-context';
 import { Account } from '../account/account.entity';
 import { Device } from '../device/device.entity';
-import { canSeeDevice } from '../device/device.policy';
+import { devicesAccess } from './device-reach';
 import { Enterprise } from '../enterprise/enterprise.entity';
 import { Share, SharedDevice } from './share.entity';
 import { isLive } from './share-lifecycle';
@@ -276,6 +276,6 @@ export class SharedDeviceResolver {
       .of(deviceById)
       .load(sharedDevice.deviceId)
       .catch(() => null);
-    return device && (await canSeeDevice(ctx, device)) ? device : null;
+    return device && (await devicesAccess.canSee(ctx, device)) ? device : null;
   }
 }

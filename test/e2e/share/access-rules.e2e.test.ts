@@ -4,7 +4,7 @@ import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } 
 import type { AccessRule, Actor } from '../../../src/common/access';
 import { Role } from '../../../src/common/roles';
 import { Device } from '../../../src/modules/device/device.entity';
-import { seeDevice } from '../../../src/modules/device/device.policy';
+import { devicesAccess, seeDevice } from '../../../src/modules/share/device-reach';
 import { SharedDeviceStatus, ShareStatus } from '../../../src/modules/share/share-lifecycle';
 import { Share, SharedDevice } from '../../../src/modules/share/share.entity';
 import {
@@ -221,14 +221,8 @@ describe(`access rules: the predicate and the SQL scope select the same rows (se
     const allowed = await bothFormsAgree(
       (actor) =>
         stored.filter((device) => seeDevice.allows(actor, { device, inShares: inShares(device.id) })).map((d) => d.id),
-      (actor) => {
-        const scope = seeDevice.scope(actor, { device: 'device', share: 'share', sharedDevice: 'sd' });
-        return query(Device, 'device')
-          .leftJoin(SharedDevice, 'sd', 'sd.deviceId = device.id')
-          .leftJoin(Share, 'share', 'share.id = sd.shareId')
-          .select('DISTINCT device.id', 'id')
-          .where(scope.where, scope.params);
-      },
+      // The SQL form as the device module runs it (DeviceService.get): seeDevice's scope over its joins.
+      (actor) => devicesAccess.scopeSeen(query(Device, 'device').select('DISTINCT device.id', 'id'), actor),
     );
     expect(allowed).toBeGreaterThan(0);
   });
