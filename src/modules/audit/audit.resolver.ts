@@ -5,7 +5,7 @@ import { Account } from '../account/account.entity';
 import { AuditEvent } from './audit-event.entity';
 import { AuditLogArgs } from './audit.inputs';
 import type { AuditService } from './audit.service';
-import { accountById } from '../account/account.loaders';
+import { accountOrNull } from '../account/account.loaders';
 
 const AuditEventConnection = ConnectionType(AuditEvent);
 
@@ -20,11 +20,6 @@ export class AuditResolver {
 
   @FieldResolver(() => Account, { nullable: true, description: 'Who acted; null once the account is gone.' })
   actor(@Root() event: AuditEvent, @Ctx() ctx: RequestContext): Promise<Account | null> | null {
-    return event.actorId
-      ? ctx.loaders
-          .of(accountById)
-          .load(event.actorId)
-          .catch(() => null)
-      : null;
+    return accountOrNull(ctx, event.actorId);
   }
 }

@@ -6,7 +6,7 @@ import { ShareEvent } from './share-event.entity';
 import type { ShareEventService } from './share-event.service';
 import { Share } from '../share.entity';
 import { shareById } from '../share.loaders';
-import { accountById } from '../../account/account.loaders';
+import { accountOrNull } from '../../account/account.loaders';
 
 const ShareEventConnection = ConnectionType(ShareEvent);
 
@@ -56,11 +56,6 @@ export class ShareEventResolver {
 
   @FieldResolver(() => Account, { nullable: true, description: 'Who made the change; null for expiry.' })
   actor(@Root() event: ShareEvent, @Ctx() ctx: RequestContext): Promise<Account | null> | null {
-    return event.actorId
-      ? ctx.loaders
-          .of(accountById)
-          .load(event.actorId)
-          .catch(() => null)
-      : null;
+    return accountOrNull(ctx, event.actorId);
   }
 }
