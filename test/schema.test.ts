@@ -11,7 +11,7 @@ describe('schema.graphql', () => {
 });
 
 describe('the typed test documents (test/support/graphql/)', () => {
-  it('are generated from schema.graphql and documents.graphql (run `npm run codegen:test` after changing either)', () => {
+  it('are generated from schema.graphql and the .graphql documents (run `npm run codegen:test` after changing any)', () => {
     const run = spawnSync(
       process.execPath,
       [
