@@ -1,3 +1,15 @@
+import {
+  SharingAddDevicesToShareDocument,
+  SharingCancelSharesToIdsDocument,
+  SharingCancelSharesToDocument,
+  SharingChangeDevicePlanDocument,
+  SharingDeleteDeviceDocument,
+  SharingDeviceStateDocument,
+  SharingExtendShareByADayDocument,
+  SharingExtendShareDocument,
+  SharingRemoveSharedDeviceDocument,
+  SharingShareDocument,
+} from '../../support/graphql/documents.generated';
 import { errorCodes, nodes, type TestServer, type Session } from '../../support/test-server';
 import { CANCEL, CANCEL_DEVICES, VISIBLE, edgesOf, useSharing } from './sharing';
 
@@ -16,9 +28,7 @@ describe('cancelling and changing shares, and the recipient and owner sides', ()
       const receiver = await recipient();
       const invitation = await share([deviceId], receiver.account.email);
       await accept(receiver, invitation);
-      const cancelled = await server.gql<{
-        cancelShare: { status: string; devices: { edges: { node: { status: string } }[] } };
-      }>(CANCEL, { id: invitation.share.id }, { token: admin.token });
+      const cancelled = await server.gql(CANCEL, { id: invitation.share.id }, { token: admin.token });
       expect(cancelled.data!.cancelShare).toMatchObject({
         status: 'CANCELLED',
         devices: edgesOf([{ status: 'CANCELLED' }]),
@@ -34,7 +44,7 @@ describe('cancelling and changing shares, and the recipient and owner sides', ()
       const receiver = await recipient();
       const invitation = await share([first, second], receiver.account.email);
       await accept(receiver, invitation);
-      const some = await server.gql<{ cancelSharedDevices: { status: string } }>(
+      const some = await server.gql(
         CANCEL_DEVICES,
         { id: invitation.share.id, deviceIds: [first] },
         { token: admin.token },
@@ -44,7 +54,7 @@ describe('cancelling and changing shares, and the recipient and owner sides', ()
       expect(some.data!.cancelSharedDevices.status).toBe('ACTIVE');
       expect(errorCodes(await server.gql(VISIBLE, { id: first }, { token: receiver.token }))).toEqual(['NOT_FOUND']);
       expect(errorCodes(await server.gql(VISIBLE, { id: second }, { token: receiver.token }))).toEqual([]);
-      const last = await server.gql<{ cancelSharedDevices: { status: string } }>(
+      const last = await server.gql(
         CANCEL_DEVICES,
         { id: invitation.share.id, deviceIds: [second] },
         { token: admin.token },
@@ -89,19 +99,15 @@ describe('cancelling and changing shares, and the recipient and owner sides', ()
   });
 
   describe('changing a share', () => {
-    const ADD = `mutation ($id: ID!, $deviceIds: [ID!]!) {
-      addDevicesToShare(shareId: $id, deviceIds: $deviceIds) { status devices { edges { node { deviceId status } } } }
-    }`;
-    const EXTEND = `mutation ($input: ExtendShareInput!) { extendShare(input: $input) { expiresAt } }`;
+    const ADD = SharingAddDevicesToShareDocument;
+    const EXTEND = SharingExtendShareDocument;
 
     it('addDevicesToShare: added devices take the share’s status; a device already in it is a CONFLICT', async () => {
       const [first, second, basic] = [await device(), await device(), await device('BASIC')];
       const receiver = await recipient();
       const invitation = await share([first], receiver.account.email);
       await accept(receiver, invitation);
-      const added = await server.gql<{
-        addDevicesToShare: { devices: { edges: { node: { deviceId: string; status: string } }[] } };
-      }>(ADD, { id: invitation.share.id, deviceIds: [second] }, { token: admin.token });
+      const added = await server.gql(ADD, { id: invitation.share.id, deviceIds: [second] }, { token: admin.token });
       expect(nodes(added.data!.addDevicesToShare.devices)).toEqual([
         { deviceId: first, status: 'ACTIVE' },
         { deviceId: second, status: 'ACTIVE' },
@@ -117,13 +123,9 @@ describe('cancelling and changing shares, and the recipient and owner sides', ()
         expiresAt: '2026-12-24T12:00:00.000Z',
       });
       const id = invitation.share.id;
-      const byDays = await server.gql<{ extendShare: { expiresAt: string } }>(
-        EXTEND,
-        { input: { shareId: id, byDays: 30 } },
-        { token: admin.token },
-      );
+      const byDays = await server.gql(EXTEND, { input: { shareId: id, byDays: 30 } }, { token: admin.token });
       expect(byDays.data!.extendShare.expiresAt).toBe('2027-01-23T12:00:00.000Z');
-      const until = await server.gql<{ extendShare: { expiresAt: string } }>(
+      const until = await server.gql(
         EXTEND,
         { input: { shareId: id, until: '2027-06-01T00:00:00.000Z' } },
         { token: admin.token },
@@ -157,8 +159,8 @@ describe('cancelling and changing shares, and the recipient and owner sides', ()
     it('cancelSharesTo cancels every live share of the enterprise to that recipient', async () => {
       const first = await share([await device()], 'everything@example.com');
       const second = await share([await device()], 'everything@example.com', admin, { permissions: ['REPORTS'] });
-      const response = await server.gql<{ cancelSharesTo: { id: string; status: string }[] }>(
-        `mutation ($email: Email!) { cancelSharesTo(recipientEmail: $email) { id status } }`,
+      const response = await server.gql(
+        SharingCancelSharesToDocument,
         { email: 'Everything@example.com' },
         { token: admin.token, enterpriseId },
       );
@@ -171,24 +173,18 @@ describe('cancelling and changing shares, and the recipient and owner sides', ()
     it('cancelSharesTo by a VIEWER is FORBIDDEN, like every sharing mutation, and cancels nothing', async () => {
       const kept = await share([await device()], 'kept@example.com');
       const response = await server.gql(
-        `mutation ($email: Email!) { cancelSharesTo(recipientEmail: $email) { id } }`,
+        SharingCancelSharesToIdsDocument,
         { email: 'kept@example.com' },
         { token: viewer.token, enterpriseId },
       );
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
-      const still = await server.gql<{ share: { status: string } }>(
-        `query ($id: ID!) { share(id: $id) { status } }`,
-        { id: kept.share.id },
-        { token: admin.token },
-      );
+      const still = await server.gql(SharingShareDocument, { id: kept.share.id }, { token: admin.token });
       expect(still.data!.share.status).toBe('PENDING');
     });
   });
 
   describe('the recipient and the owner side', () => {
-    const REMOVE = `mutation ($id: ID!, $deviceId: ID!) {
-      removeSharedDevice(shareId: $id, deviceId: $deviceId) { status devices { edges { node { deviceId status } } } }
-    }`;
+    const REMOVE = SharingRemoveSharedDeviceDocument;
 
     it('removeSharedDevice: the recipient removes a device from their view; the sharer may not (FORBIDDEN)', async () => {
       const [first, second] = [await device(), await device()];
@@ -197,17 +193,11 @@ describe('cancelling and changing shares, and the recipient and owner sides', ()
       await accept(receiver, invitation);
       const bySharer = await server.gql(REMOVE, { id: invitation.share.id, deviceId: first }, { token: admin.token });
       expect(errorCodes(bySharer)).toEqual(['FORBIDDEN']);
-      const removed = await server.gql<{
-        removeSharedDevice: { status: string; devices: { edges: { node: { status: string } }[] } };
-      }>(REMOVE, { id: invitation.share.id, deviceId: first }, { token: receiver.token });
+      const removed = await server.gql(REMOVE, { id: invitation.share.id, deviceId: first }, { token: receiver.token });
       expect(removed.data!.removeSharedDevice.status).toBe('ACTIVE');
       expect(errorCodes(await server.gql(VISIBLE, { id: first }, { token: receiver.token }))).toEqual(['NOT_FOUND']);
       expect(errorCodes(await server.gql(VISIBLE, { id: first }, { token: admin.token }))).toEqual([]);
-      const last = await server.gql<{ removeSharedDevice: { status: string } }>(
-        REMOVE,
-        { id: invitation.share.id, deviceId: second },
-        { token: receiver.token },
-      );
+      const last = await server.gql(REMOVE, { id: invitation.share.id, deviceId: second }, { token: receiver.token });
       expect(last.data!.removeSharedDevice.status).toBe('CANCELLED');
     });
 
@@ -218,7 +208,7 @@ describe('cancelling and changing shares, and the recipient and owner sides', ()
       const only = await share([deleted], 'only@example.com');
       await accept(receiver, both);
       const response = await server.gql(
-        `mutation ($id: ID!) { deleteDevice(deviceId: $id) }`,
+        SharingDeleteDeviceDocument,
         { id: deleted },
         {
           token: admin.token,
@@ -246,26 +236,20 @@ describe('cancelling and changing shares, and the recipient and owner sides', ()
         expiresAt: '2027-06-01T00:00:00.000Z',
       });
       await accept(receiver, invitation);
-      const PLAN = `mutation ($id: ID!, $plan: DevicePlan!) { changeDevicePlan(deviceId: $id, plan: $plan) { plan } }`;
-      const STATE = `query ($id: ID!) { device(id: $id) { status configuration } }`;
+      const PLAN = SharingChangeDevicePlanDocument;
+      const STATE = SharingDeviceStateDocument;
       expect(errorCodes(await server.gql(STATE, { id: deviceId }, { token: receiver.token }))).toEqual([]);
       await server.gql(PLAN, { id: deviceId, plan: 'BASIC' }, { token: admin.token });
       const shareState = async () => {
-        const response = await server.gql<{
-          extendShare: { degraded: boolean; devices: { edges: { node: { effectivePermissions: string[] } }[] } };
-        }>(
-          `mutation ($id: ID!) { extendShare(input: { shareId: $id, byDays: 1 }) { degraded devices { edges { node { effectivePermissions } } } } }`,
+        const response = await server.gql(
+          SharingExtendShareByADayDocument,
           { id: invitation.share.id },
           { token: admin.token },
         );
         return response.data!.extendShare;
       };
       expect(await shareState()).toEqual({ degraded: true, devices: edgesOf([{ effectivePermissions: ['MONITOR'] }]) });
-      const degraded = await server.gql<{ device: { status: string; configuration: null } }>(
-        STATE,
-        { id: deviceId },
-        { token: receiver.token },
-      );
+      const degraded = await server.gql(STATE, { id: deviceId }, { token: receiver.token });
       expect(degraded.data!.device.status).toBe('UNKNOWN');
       expect(errorCodes(degraded)).toEqual(['FORBIDDEN']);
       expect(degraded.errors![0].path).toEqual(['device', 'configuration']);

@@ -1,3 +1,9 @@
+import {
+  SharingCanShareCodesDocument,
+  SharingResendEmailSentDocument,
+  SharingShareDevicesEmailSentDocument,
+  SharingShareRecipientsDocument,
+} from '../../support/graphql/documents.generated';
 import { errorCodes, type TestServer, type Session } from '../../support/test-server';
 import { SHARE, CHECK, edgesOf, useSharing } from './sharing';
 
@@ -105,13 +111,10 @@ describe('creating a share (SPEC §2 rules 1-6) and what the sharing side is tol
     it('canShareDevices gives the same verdicts per device without writing anything', async () => {
       const good = await device();
       const basic = await device('BASIC');
-      const response = await server.gql<{
-        canShareDevices: {
-          canShare: boolean;
-          problems: string[];
-          devices: { deviceId: string; code: string | null }[];
-        };
-      }>(CHECK, input([good, basic], 'dry@example.com'), { token: admin.token, enterpriseId });
+      const response = await server.gql(CHECK, input([good, basic], 'dry@example.com'), {
+        token: admin.token,
+        enterpriseId,
+      });
       expect(response.data!.canShareDevices.canShare).toBe(false);
       expect(response.data!.canShareDevices.devices).toEqual(
         expect.arrayContaining([
@@ -119,11 +122,7 @@ describe('creating a share (SPEC §2 rules 1-6) and what the sharing side is tol
           expect.objectContaining({ deviceId: basic, canShare: false, code: 'PLAN_NOT_ELIGIBLE' }),
         ]),
       );
-      const self = await server.gql<{ canShareDevices: { problems: string[] } }>(
-        CHECK,
-        input([good], admin.account.email),
-        { token: admin.token, enterpriseId },
-      );
+      const self = await server.gql(CHECK, input([good], admin.account.email), { token: admin.token, enterpriseId });
       expect(self.data!.canShareDevices.problems).toEqual(['You cannot share devices with yourself']);
       const rows = await server.app.db.dataSource.query(
         `SELECT COUNT(*) AS n FROM shared_device WHERE "deviceId" = '${good}'`,
@@ -154,31 +153,29 @@ describe('creating a share (SPEC §2 rules 1-6) and what the sharing side is tol
   });
 
   describe('what the sharing side is told', () => {
-    const RESEND = `mutation ($id: ID!) { resendShareInvitation(shareId: $id) { emailSent confirmationCode } }`;
-
     it('shareDevices and resendShareInvitation say whether an e-mail went out: only an address with an account gets one', async () => {
-      const unknown = await server.gql<{ shareDevices: { emailSent: boolean; share: { id: string } } }>(
-        `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { emailSent share { id } } }`,
+      const unknown = await server.gql(
+        SharingShareDevicesEmailSentDocument,
         input([await device()], 'nobody-yet@example.com'),
         { token: admin.token, enterpriseId },
       );
       expect(unknown.data!.shareDevices.emailSent).toBe(false);
-      const resent = await server.gql<{ resendShareInvitation: { emailSent: boolean } }>(
-        RESEND,
+      const resent = await server.gql(
+        SharingResendEmailSentDocument,
         { id: unknown.data!.shareDevices.share.id },
         { token: admin.token },
       );
       expect(resent.data!.resendShareInvitation.emailSent).toBe(false);
 
       const known = await recipient();
-      const invited = await server.gql<{ shareDevices: { emailSent: boolean; share: { id: string } } }>(
-        `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { emailSent share { id } } }`,
+      const invited = await server.gql(
+        SharingShareDevicesEmailSentDocument,
         input([await device()], known.account.email),
         { token: admin.token, enterpriseId },
       );
       expect(invited.data!.shareDevices.emailSent).toBe(true);
-      const again = await server.gql<{ resendShareInvitation: { emailSent: boolean } }>(
-        RESEND,
+      const again = await server.gql(
+        SharingResendEmailSentDocument,
         { id: invited.data!.shareDevices.share.id },
         { token: admin.token },
       );
@@ -187,11 +184,10 @@ describe('creating a share (SPEC §2 rules 1-6) and what the sharing side is tol
 
     it('canShareDevices answers its verdicts in the order the devices were asked for', async () => {
       const ids = [await device(), await device('BASIC'), await device()].reverse();
-      const check = await server.gql<{ canShareDevices: { devices: { deviceId: string; code: string | null }[] } }>(
-        `query ($input: ShareDevicesInput!) { canShareDevices(input: $input) { devices { deviceId code } } }`,
-        input(ids, 'order@example.com'),
-        { token: admin.token, enterpriseId },
-      );
+      const check = await server.gql(SharingCanShareCodesDocument, input(ids, 'order@example.com'), {
+        token: admin.token,
+        enterpriseId,
+      });
       expect(check.data!.canShareDevices.devices.map((verdict) => verdict.deviceId)).toEqual(ids);
       expect(check.data!.canShareDevices.devices.map((verdict) => verdict.code)).toEqual([
         null,
@@ -201,15 +197,11 @@ describe('creating a share (SPEC §2 rules 1-6) and what the sharing side is tol
     });
 
     it('shareRecipients: a recipient with a share that never expires has no latest expiry (neverExpires says so)', async () => {
-      const RECIPIENTS = `{ shareRecipients(first: 100) { edges { node { recipientEmail latestExpiresAt neverExpires } } } }`;
+      const RECIPIENTS = SharingShareRecipientsDocument;
       await share([await device()], 'forever-and-dated@example.com');
       await share([await device()], 'forever-and-dated@example.com', admin, { expiresAt: '2027-03-01T00:00:00.000Z' });
       await share([await device()], 'dated-only@example.com', admin, { expiresAt: '2027-02-01T00:00:00.000Z' });
-      const listed = await server.gql<{
-        shareRecipients: {
-          edges: { node: { recipientEmail: string; latestExpiresAt: string | null; neverExpires: boolean } }[];
-        };
-      }>(RECIPIENTS, {}, { token: admin.token, enterpriseId });
+      const listed = await server.gql(RECIPIENTS, {}, { token: admin.token, enterpriseId });
       const byEmail = new Map(
         listed.data!.shareRecipients.edges.map(({ node }) => [node.recipientEmail, node] as const),
       );

@@ -1,5 +1,13 @@
 import { ManualClock } from '../../support/manual-clock';
-import type { DataCenter, DevicePlan } from '../../support/graphql/documents.generated';
+import {
+  SharingAcceptShareDocument,
+  SharingShareDevicesDocument,
+  type DataCenter,
+  type DevicePlan,
+  type ShareDevicesInput,
+  type SharingShareDevicesMutation,
+  type SharingShareDevicesMutationVariables,
+} from '../../support/graphql/documents.generated';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
 import { World, type Team } from '../../support/world';
 
@@ -10,33 +18,23 @@ import { World, type Team } from '../../support/world';
  * (`useSharing`).
  */
 
-export const SHARE = `mutation ($input: ShareDevicesInput!) {
-  shareDevices(input: $input) { shareLink confirmationCode share { id status recipientEmail permissions devices { edges { node { deviceId status } } } } }
-}`;
-export const CHECK = `query ($input: ShareDevicesInput!) {
-  canShareDevices(input: $input) { canShare problems devices { deviceId canShare code reason } }
-}`;
-export const ACCEPT = `mutation ($input: AcceptShareInput!) {
-  acceptShare(input: $input) { id status receivingEnterprise { id dataCenter } devices { edges { node { deviceId status } } } }
-}`;
-export const CANCEL = `mutation ($id: ID!) { cancelShare(shareId: $id) { id status devices { edges { node { status } } } } }`;
-export const CANCEL_DEVICES = `mutation ($id: ID!, $deviceIds: [ID!]!) {
-  cancelSharedDevices(shareId: $id, deviceIds: $deviceIds) { status devices { edges { node { deviceId status } } } }
-}`;
-export const LINK = `mutation ($id: ID!) { shareLink(shareId: $id) }`;
-export const RESEND = `mutation ($id: ID!) { resendShareInvitation(shareId: $id) { confirmationCode shareLink } }`;
-export const DEVICE = `query ($id: ID!) { device(id: $id) { id name status configuration } }`;
-export const VISIBLE = `query ($id: ID!) { device(id: $id) { id } }`;
+export {
+  SharingAcceptShareDocument as ACCEPT,
+  SharingCancelShareDocument as CANCEL,
+  SharingCancelSharedDevicesDocument as CANCEL_DEVICES,
+  SharingCanShareDevicesDocument as CHECK,
+  SharingDeviceDocument as DEVICE,
+  SharingDeviceVisibleDocument as VISIBLE,
+  SharingResendInvitationDocument as RESEND,
+  SharingShareDevicesDocument as SHARE,
+  SharingShareLinkDocument as LINK,
+} from '../../support/graphql/documents.generated';
 
 /** What a connection of these nodes looks like (first page, edges only). */
 export const edgesOf = <T>(list: T[]) => ({ edges: list.map((node) => ({ node })) });
 
 /** What `shareDevices` answers (the fields SHARE asks for). */
-export type Invitation = {
-  shareLink: string;
-  confirmationCode: string;
-  share: { id: string; status: string; devices: { edges: { node: { deviceId: string; status: string } }[] } };
-};
+export type Invitation = SharingShareDevicesMutation['shareDevices'];
 
 /** Registers a server, a world and Acme for the spec file that calls it (in its top-level describe). */
 export function useSharing() {
@@ -55,17 +53,25 @@ export function useSharing() {
   /** A recipient with an enterprise of their own in `dataCenter`. */
   const recipient = (dataCenter: DataCenter = 'EU') => state.world.person('Recipient', dataCenter);
 
-  const input = (deviceIds: string[], recipientEmail: string, extra: Record<string, unknown> = {}) => ({
+  const input = (
+    deviceIds: string[],
+    recipientEmail: string,
+    extra: Partial<ShareDevicesInput> = {},
+  ): SharingShareDevicesMutationVariables => ({
     input: { deviceIds, recipientEmail, permissions: ['MONITOR', 'CONTROL'], ...extra },
   });
 
   /** Acme's ADMIN (or `by`) shares `deviceIds` with `recipientEmail`; fails the test if refused. */
-  async function share(deviceIds: string[], recipientEmail: string, by: Session = state.admin, extra = {}) {
-    const response = await state.server.gql<{ shareDevices: Invitation }>(
-      SHARE,
-      input(deviceIds, recipientEmail, extra),
-      { token: by.token, enterpriseId: state.enterpriseId },
-    );
+  async function share(
+    deviceIds: string[],
+    recipientEmail: string,
+    by: Session = state.admin,
+    extra: Partial<ShareDevicesInput> = {},
+  ) {
+    const response = await state.server.gql(SharingShareDevicesDocument, input(deviceIds, recipientEmail, extra), {
+      token: by.token,
+      enterpriseId: state.enterpriseId,
+    });
     expect(errorCodes(response)).toEqual([]);
     return response.data!.shareDevices;
   }
@@ -73,9 +79,11 @@ export function useSharing() {
   /** `who` accepts with the invitation's link into its own enterprise; answers the response. */
   async function accept(who: { token: string; enterpriseId: string }, invitation: Invitation) {
     const token = new URL(invitation.shareLink).searchParams.get('token');
-    return state.server.gql<{
-      acceptShare: { status: string; receivingEnterprise: { id: string; dataCenter: string } };
-    }>(ACCEPT, { input: { token, enterpriseId: who.enterpriseId } }, { token: who.token });
+    return state.server.gql(
+      SharingAcceptShareDocument,
+      { input: { token, enterpriseId: who.enterpriseId } },
+      { token: who.token },
+    );
   }
 
   beforeAll(async () => {
