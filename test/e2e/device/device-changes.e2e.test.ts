@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import {
+  InventoryChangeDevicePlanDocument,
+  InventoryDeleteDeviceDocument,
+  InventoryMoveDeviceDocument,
+  type DevicePlan,
+} from '../../support/graphql/documents.generated';
 import { errorCodes, type Session, type TestServer } from '../../support/test-server';
-import { MOVE, CHANGE_PLAN, DELETE, ids, useInventory, type Team } from './inventory';
+import { ids, useInventory, type Team } from './inventory';
 
 describe('moving, re-planning and deleting devices', () => {
   const inventory = useInventory();
@@ -16,8 +22,8 @@ describe('moving, re-planning and deleting devices', () => {
       const first = await createGroup(team.admin, `Move A ${device.id}`);
       const second = await createGroup(team.admin, `Move B ${device.id}`, first);
       for (const mover of [team.admin, team.operator]) {
-        const intoFirst = await server.gql<{ moveDevice: { id: string; group: { id: string } | null } }>(
-          MOVE,
+        const intoFirst = await server.gql(
+          InventoryMoveDeviceDocument,
           { deviceId: device.id, groupId: first },
           { token: mover.token },
         );
@@ -25,16 +31,16 @@ describe('moving, re-planning and deleting devices', () => {
         expect(intoFirst.data!.moveDevice).toEqual({ id: device.id, group: { id: first } });
         expect((await deviceAsAdmin(device.id)).group).toEqual({ id: first });
 
-        const intoSecond = await server.gql<{ moveDevice: { group: { id: string } | null } }>(
-          MOVE,
+        const intoSecond = await server.gql(
+          InventoryMoveDeviceDocument,
           { deviceId: device.id, groupId: second },
           { token: mover.token },
         );
         expect(intoSecond.data!.moveDevice.group).toEqual({ id: second });
         expect((await deviceAsAdmin(device.id)).group).toEqual({ id: second });
 
-        const toTop = await server.gql<{ moveDevice: { group: null } }>(
-          MOVE,
+        const toTop = await server.gql(
+          InventoryMoveDeviceDocument,
           { deviceId: device.id, groupId: null },
           { token: mover.token },
         );
@@ -48,7 +54,11 @@ describe('moving, re-planning and deleting devices', () => {
       const from = await createGroup(team.admin, 'Moved from');
       const to = await createGroup(team.admin, 'Moved to');
       const device = await register(team.admin, { groupId: from });
-      await server.gql(MOVE, { deviceId: device.id, groupId: to }, { token: team.operator.token });
+      await server.gql(
+        InventoryMoveDeviceDocument,
+        { deviceId: device.id, groupId: to },
+        { token: team.operator.token },
+      );
       expect(ids(await listDevices(team.viewer, { groupId: from }))).toEqual([]);
       expect(ids(await listDevices(team.viewer, { groupId: to }))).toEqual([device.id]);
     });
@@ -57,7 +67,11 @@ describe('moving, re-planning and deleting devices', () => {
       const groupId = await createGroup(team.admin, 'Viewer cannot move here');
       const device = await register(team.admin);
       for (const target of [groupId, null]) {
-        const response = await server.gql(MOVE, { deviceId: device.id, groupId: target }, { token: team.viewer.token });
+        const response = await server.gql(
+          InventoryMoveDeviceDocument,
+          { deviceId: device.id, groupId: target },
+          { token: team.viewer.token },
+        );
         expect(errorCodes(response)).toEqual(['FORBIDDEN']);
         expect(response.data).toBeNull();
       }
@@ -69,9 +83,13 @@ describe('moving, re-planning and deleting devices', () => {
       const device = await register(team.admin, { groupId: home });
       const foreign = await createGroup(rival.admin, `Foreign ${device.id}`);
       for (const mover of [team.admin, team.operator]) {
-        const intoForeign = await server.gql(MOVE, { deviceId: device.id, groupId: foreign }, { token: mover.token });
+        const intoForeign = await server.gql(
+          InventoryMoveDeviceDocument,
+          { deviceId: device.id, groupId: foreign },
+          { token: mover.token },
+        );
         const intoMissing = await server.gql(
-          MOVE,
+          InventoryMoveDeviceDocument,
           { deviceId: device.id, groupId: randomUUID() },
           { token: mover.token },
         );
@@ -84,9 +102,13 @@ describe('moving, re-planning and deleting devices', () => {
     it("another enterprise's ADMIN cannot move the device: NOT_FOUND, exactly like a device that does not exist", async () => {
       const device = await register(team.admin);
       const foreign = await createGroup(rival.admin, `Rival target ${device.id}`);
-      const byRival = await server.gql(MOVE, { deviceId: device.id, groupId: foreign }, { token: rival.admin.token });
+      const byRival = await server.gql(
+        InventoryMoveDeviceDocument,
+        { deviceId: device.id, groupId: foreign },
+        { token: rival.admin.token },
+      );
       const missing = await server.gql(
-        MOVE,
+        InventoryMoveDeviceDocument,
         { deviceId: randomUUID(), groupId: foreign },
         { token: rival.admin.token },
       );
@@ -99,9 +121,9 @@ describe('moving, re-planning and deleting devices', () => {
   describe('changeDevicePlan', () => {
     it('an ADMIN changes the plan, to every plan', async () => {
       const device = await register(team.admin, { plan: 'STANDARD' });
-      for (const plan of ['BASIC', 'ADVANCED', 'STANDARD']) {
-        const response = await server.gql<{ changeDevicePlan: { id: string; plan: string } }>(
-          CHANGE_PLAN,
+      for (const plan of ['BASIC', 'ADVANCED', 'STANDARD'] satisfies DevicePlan[]) {
+        const response = await server.gql(
+          InventoryChangeDevicePlanDocument,
           { deviceId: device.id, plan },
           { token: team.admin.token },
         );
@@ -114,7 +136,11 @@ describe('moving, re-planning and deleting devices', () => {
     it('only ADMINs: OPERATOR and VIEWER get FORBIDDEN and the plan stays', async () => {
       const device = await register(team.admin, { plan: 'STANDARD' });
       for (const member of [team.operator, team.viewer]) {
-        const response = await server.gql(CHANGE_PLAN, { deviceId: device.id, plan: 'BASIC' }, { token: member.token });
+        const response = await server.gql(
+          InventoryChangeDevicePlanDocument,
+          { deviceId: device.id, plan: 'BASIC' },
+          { token: member.token },
+        );
         expect(errorCodes(response)).toEqual(['FORBIDDEN']);
         expect(response.data).toBeNull();
       }
@@ -124,12 +150,12 @@ describe('moving, re-planning and deleting devices', () => {
     it("another enterprise's ADMIN gets NOT_FOUND, exactly like a device that does not exist", async () => {
       const device = await register(team.admin, { plan: 'ADVANCED' });
       const byRival = await server.gql(
-        CHANGE_PLAN,
+        InventoryChangeDevicePlanDocument,
         { deviceId: device.id, plan: 'BASIC' },
         { token: rival.admin.token },
       );
       const missing = await server.gql(
-        CHANGE_PLAN,
+        InventoryChangeDevicePlanDocument,
         { deviceId: randomUUID(), plan: 'BASIC' },
         { token: rival.admin.token },
       );
@@ -143,7 +169,11 @@ describe('moving, re-planning and deleting devices', () => {
     it('only ADMINs delete: OPERATOR and VIEWER get FORBIDDEN and the device stays', async () => {
       const device = await register(team.admin);
       for (const member of [team.operator, team.viewer]) {
-        const response = await server.gql(DELETE, { deviceId: device.id }, { token: member.token });
+        const response = await server.gql(
+          InventoryDeleteDeviceDocument,
+          { deviceId: device.id },
+          { token: member.token },
+        );
         expect(errorCodes(response)).toEqual(['FORBIDDEN']);
         expect(response.data).toBeNull();
       }
@@ -152,8 +182,16 @@ describe('moving, re-planning and deleting devices', () => {
 
     it("another enterprise's ADMIN gets NOT_FOUND, exactly like a device that does not exist", async () => {
       const device = await register(team.admin);
-      const byRival = await server.gql(DELETE, { deviceId: device.id }, { token: rival.admin.token });
-      const missing = await server.gql(DELETE, { deviceId: randomUUID() }, { token: rival.admin.token });
+      const byRival = await server.gql(
+        InventoryDeleteDeviceDocument,
+        { deviceId: device.id },
+        { token: rival.admin.token },
+      );
+      const missing = await server.gql(
+        InventoryDeleteDeviceDocument,
+        { deviceId: randomUUID() },
+        { token: rival.admin.token },
+      );
       expect(errorCodes(byRival)).toEqual(['NOT_FOUND']);
       expect(byRival.errors).toEqual(missing.errors);
       expect((await deviceAsAdmin(device.id)).id).toBe(device.id);
@@ -161,7 +199,11 @@ describe('moving, re-planning and deleting devices', () => {
 
     it('an ADMIN deletes a device: it answers the id, and afterwards device(id) is NOT_FOUND for every member', async () => {
       const device = await register(team.admin);
-      const deleted = await server.gql(DELETE, { deviceId: device.id }, { token: team.admin.token });
+      const deleted = await server.gql(
+        InventoryDeleteDeviceDocument,
+        { deviceId: device.id },
+        { token: team.admin.token },
+      );
       expect(errorCodes(deleted)).toEqual([]);
       expect(deleted.data).toEqual({ deleteDevice: device.id });
       const missing = await readDevice(team.admin, randomUUID());
@@ -172,12 +214,13 @@ describe('moving, re-planning and deleting devices', () => {
         expect(response.errors).toEqual(missing.errors);
       }
       expect(ids(await listDevices(team.viewer, { first: 500 }))).not.toContain(device.id);
-      for (const [mutation, variables] of [
-        [DELETE, { deviceId: device.id }],
-        [MOVE, { deviceId: device.id, groupId: null }],
-        [CHANGE_PLAN, { deviceId: device.id, plan: 'BASIC' }],
-      ] as const) {
-        expect(errorCodes(await server.gql(mutation, variables, { token: team.admin.token }))).toEqual(['NOT_FOUND']);
+      const asAdmin = { token: team.admin.token };
+      for (const attempt of [
+        () => server.gql(InventoryDeleteDeviceDocument, { deviceId: device.id }, asAdmin),
+        () => server.gql(InventoryMoveDeviceDocument, { deviceId: device.id, groupId: null }, asAdmin),
+        () => server.gql(InventoryChangeDevicePlanDocument, { deviceId: device.id, plan: 'BASIC' }, asAdmin),
+      ]) {
+        expect(errorCodes(await attempt())).toEqual(['NOT_FOUND']);
       }
     });
   });

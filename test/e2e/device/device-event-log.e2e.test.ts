@@ -1,5 +1,11 @@
+import {
+  InventoryChangeDevicePlanDocument,
+  InventoryCreateDeviceGroupDocument,
+  InventoryDeleteDeviceDocument,
+  InventoryMoveDeviceDocument,
+} from '../../support/graphql/documents.generated';
 import { errorCodes, type GraphQLResponse, type TestServer } from '../../support/test-server';
-import { CREATE_GROUP, MOVE, CHANGE_PLAN, DELETE, useInventory, type Team } from './inventory';
+import { useInventory, type Team } from './inventory';
 
 describe('what device actions leave in the event log', () => {
   const inventory = useInventory();
@@ -16,15 +22,31 @@ describe('what device actions leave in the event log', () => {
       const expectForbidden = async (response: Promise<GraphQLResponse>) =>
         expect(errorCodes(await response)).toEqual(['FORBIDDEN']);
 
-      await expectOk(server.gql(MOVE, { deviceId: device.id, groupId }, { token: team.operator.token }));
-      // Refused attempts leave no event.
-      await expectForbidden(server.gql(MOVE, { deviceId: device.id, groupId: null }, { token: team.viewer.token }));
-      await expectForbidden(
-        server.gql(CHANGE_PLAN, { deviceId: device.id, plan: 'BASIC' }, { token: team.operator.token }),
+      await expectOk(
+        server.gql(InventoryMoveDeviceDocument, { deviceId: device.id, groupId }, { token: team.operator.token }),
       );
-      await expectForbidden(server.gql(DELETE, { deviceId: device.id }, { token: team.operator.token }));
-      await expectOk(server.gql(CHANGE_PLAN, { deviceId: device.id, plan: 'ADVANCED' }, { token: team.admin.token }));
-      await expectOk(server.gql(DELETE, { deviceId: device.id }, { token: team.admin.token }));
+      // Refused attempts leave no event.
+      await expectForbidden(
+        server.gql(InventoryMoveDeviceDocument, { deviceId: device.id, groupId: null }, { token: team.viewer.token }),
+      );
+      await expectForbidden(
+        server.gql(
+          InventoryChangeDevicePlanDocument,
+          { deviceId: device.id, plan: 'BASIC' },
+          { token: team.operator.token },
+        ),
+      );
+      await expectForbidden(
+        server.gql(InventoryDeleteDeviceDocument, { deviceId: device.id }, { token: team.operator.token }),
+      );
+      await expectOk(
+        server.gql(
+          InventoryChangeDevicePlanDocument,
+          { deviceId: device.id, plan: 'ADVANCED' },
+          { token: team.admin.token },
+        ),
+      );
+      await expectOk(server.gql(InventoryDeleteDeviceDocument, { deviceId: device.id }, { token: team.admin.token }));
 
       const events = await auditLog(team.admin, { enterpriseId: team.enterpriseId, deviceId: device.id });
       const about = { enterpriseId: team.enterpriseId, targetType: 'Device', targetId: device.id };
@@ -90,7 +112,11 @@ describe('what device actions leave in the event log', () => {
     it('refused group creations leave no event', async () => {
       const before = await auditLog(team.admin, { enterpriseId: team.enterpriseId });
       for (const member of [team.operator, team.viewer]) {
-        const response = await server.gql(CREATE_GROUP, { input: { name: 'Refused' } }, { token: member.token });
+        const response = await server.gql(
+          InventoryCreateDeviceGroupDocument,
+          { input: { name: 'Refused' } },
+          { token: member.token },
+        );
         expect(errorCodes(response)).toEqual(['FORBIDDEN']);
       }
       expect(await auditLog(team.admin, { enterpriseId: team.enterpriseId })).toEqual(before);

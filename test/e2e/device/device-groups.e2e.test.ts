@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { InventoryCreateDeviceGroupDocument, InventoryGroupsDocument } from '../../support/graphql/documents.generated';
 import { errorCodes, type Session, type TestServer } from '../../support/test-server';
-import { CREATE_GROUP, GROUPS, useInventory, type GroupNode, type Team } from './inventory';
+import { useInventory, type Team } from './inventory';
 
 describe('device groups', () => {
   const inventory = useInventory();
@@ -12,8 +13,8 @@ describe('device groups', () => {
 
   describe('createDeviceGroup', () => {
     it('an ADMIN builds a tree: the new group answers its parent and children', async () => {
-      const root = await server.gql<{ createDeviceGroup: GroupNode }>(
-        CREATE_GROUP,
+      const root = await server.gql(
+        InventoryCreateDeviceGroupDocument,
         { input: { name: '  Building A  ' } },
         { token: team.admin.token },
       );
@@ -25,8 +26,8 @@ describe('device groups', () => {
         children: { edges: [] },
       });
       const rootId = root.data!.createDeviceGroup.id;
-      const child = await server.gql<{ createDeviceGroup: GroupNode }>(
-        CREATE_GROUP,
+      const child = await server.gql(
+        InventoryCreateDeviceGroupDocument,
         { input: { name: 'Floor 1', parentId: rootId } },
         { token: team.admin.token },
       );
@@ -77,7 +78,11 @@ describe('device groups', () => {
       const rivalGroups = (await groupsOf(rival.admin, rival.enterpriseId)).map((group) => group.id);
       expect(rivalGroups).toContain(theirs);
       expect(rivalGroups).not.toContain(mine);
-      const foreign = await server.gql(GROUPS, { id: team.enterpriseId }, { token: rival.admin.token });
+      const foreign = await server.gql(
+        InventoryGroupsDocument,
+        { id: team.enterpriseId },
+        { token: rival.admin.token },
+      );
       expect(errorCodes(foreign)).toEqual(['NOT_FOUND']);
       expect(JSON.stringify(foreign)).not.toContain(mine);
     });
@@ -87,13 +92,17 @@ describe('device groups', () => {
       await createGroup(team.admin, 'Same', parent);
       for (const name of ['Same', 'SAME', '  same  ']) {
         const again = await server.gql(
-          CREATE_GROUP,
+          InventoryCreateDeviceGroupDocument,
           { input: { name, parentId: parent } },
           { token: team.admin.token },
         );
         expect(errorCodes(again)).toEqual(['CONFLICT']);
       }
-      const topLevel = await server.gql(CREATE_GROUP, { input: { name: 'duplicates' } }, { token: team.admin.token });
+      const topLevel = await server.gql(
+        InventoryCreateDeviceGroupDocument,
+        { input: { name: 'duplicates' } },
+        { token: team.admin.token },
+      );
       expect(errorCodes(topLevel)).toEqual(['CONFLICT']);
       const children = (await groupsOf(team.admin, team.enterpriseId)).filter((group) => group.parent?.id === parent);
       expect(children.map((group) => group.name)).toEqual(['Same']);
@@ -112,7 +121,11 @@ describe('device groups', () => {
       const parent = await createGroup(team.admin, 'Race parent');
       const attempts = await Promise.all(
         Array.from({ length: 6 }, () =>
-          server.gql(CREATE_GROUP, { input: { name: 'Race', parentId: parent } }, { token: team.admin.token }),
+          server.gql(
+            InventoryCreateDeviceGroupDocument,
+            { input: { name: 'Race', parentId: parent } },
+            { token: team.admin.token },
+          ),
         ),
       );
       const codes = attempts.map((attempt) => errorCodes(attempt)[0] ?? 'OK').sort();
@@ -124,12 +137,12 @@ describe('device groups', () => {
     it('a parent from another enterprise answers NOT_FOUND, exactly like a parent that does not exist', async () => {
       const foreign = await createGroup(rival.admin, 'Rival parent');
       const intoForeign = await server.gql(
-        CREATE_GROUP,
+        InventoryCreateDeviceGroupDocument,
         { input: { name: 'Sneaky', parentId: foreign } },
         { token: team.admin.token },
       );
       const intoMissing = await server.gql(
-        CREATE_GROUP,
+        InventoryCreateDeviceGroupDocument,
         { input: { name: 'Sneaky', parentId: randomUUID() } },
         { token: team.admin.token },
       );
@@ -144,7 +157,7 @@ describe('device groups', () => {
       let parentId: string | undefined;
       for (let level = 1; level <= 16; level++) parentId = await createGroup(team.admin, `Level ${level}`, parentId);
       const tooDeep = await server.gql(
-        CREATE_GROUP,
+        InventoryCreateDeviceGroupDocument,
         { input: { name: 'Level 17', parentId } },
         { token: team.admin.token },
       );
@@ -153,7 +166,11 @@ describe('device groups', () => {
 
     it('a blank or over-long group name answers BAD_USER_INPUT', async () => {
       for (const name of ['', '   ', 'G'.repeat(101)]) {
-        const response = await server.gql(CREATE_GROUP, { input: { name } }, { token: team.admin.token });
+        const response = await server.gql(
+          InventoryCreateDeviceGroupDocument,
+          { input: { name } },
+          { token: team.admin.token },
+        );
         expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
       }
     });
@@ -162,7 +179,7 @@ describe('device groups', () => {
       const parent = await createGroup(team.admin, 'Admins only');
       for (const member of [team.operator, team.viewer]) {
         for (const input of [{ name: `By ${member.account.name}` }, { name: 'Child', parentId: parent }]) {
-          const response = await server.gql(CREATE_GROUP, { input }, { token: member.token });
+          const response = await server.gql(InventoryCreateDeviceGroupDocument, { input }, { token: member.token });
           expect(errorCodes(response)).toEqual(['FORBIDDEN']);
           expect(response.data).toBeNull();
         }

@@ -1,33 +1,35 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { NotificationPolicyDevice } from '../../../src/modules/notification/notification-policy.entity';
-import type { DevicePlan, Permission } from '../../support/graphql/documents.generated';
+import {
+  InventoryAddDeviceToNotificationPolicyDocument,
+  InventoryApplyLicenseDocument,
+  InventoryAuditLogActionsDocument,
+  InventoryCancelShareDocument,
+  InventoryConfigureAlarmDocument,
+  InventoryCreateNotificationPolicyDocument,
+  InventoryDeleteDeviceDocument,
+  InventoryDeviceConfigurationDocument,
+  InventoryDeviceStatusDocument,
+  InventoryDowngradeToBasicDocument,
+  InventoryGenerateReportDocument,
+  InventoryRebootDeviceDocument,
+  InventoryRunDiagnosticsDocument,
+  InventoryUpgradeFirmwareDocument,
+  InventoryUpgradeToStandardDocument,
+  type DevicePlan,
+  type Permission,
+} from '../../support/graphql/documents.generated';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
 import { World, type Team } from '../../support/world';
 
-const OPERATIONS: Record<string, { mutation: string; permission: Permission }> = {
-  rebootDevice: {
-    mutation: `mutation ($id: ID!) { rebootDevice(deviceId: $id) { id kind status } }`,
-    permission: 'CONTROL',
-  },
-  runDiagnostics: {
-    mutation: `mutation ($id: ID!) { runDiagnostics(deviceId: $id) { id kind } }`,
-    permission: 'CONTROL',
-  },
-  upgradeFirmware: {
-    mutation: `mutation ($id: ID!) { upgradeFirmware(deviceId: $id, version: "4.0.1") { id kind payload } }`,
-    permission: 'FIRMWARE',
-  },
-  updateDeviceConfiguration: {
-    mutation: `mutation ($id: ID!) { updateDeviceConfiguration(deviceId: $id, configuration: { alarm: true }) { id kind } }`,
-    permission: 'CONFIGURE',
-  },
-  applyLicense: {
-    mutation: `mutation ($id: ID!) { applyLicense(deviceId: $id, licenseKey: "LIC-123") { id kind } }`,
-    permission: 'LICENSE',
-  },
-  generateReport: {
-    mutation: `mutation ($id: ID!) { generateReport(deviceId: $id) { id kind } }`,
-    permission: 'REPORTS',
-  },
+/** Each operation's document (inventory.graphql) takes the device as $id. */
+const OPERATIONS: Record<string, { mutation: TypedDocumentNode<unknown, { id: string }>; permission: Permission }> = {
+  rebootDevice: { mutation: InventoryRebootDeviceDocument, permission: 'CONTROL' },
+  runDiagnostics: { mutation: InventoryRunDiagnosticsDocument, permission: 'CONTROL' },
+  upgradeFirmware: { mutation: InventoryUpgradeFirmwareDocument, permission: 'FIRMWARE' },
+  updateDeviceConfiguration: { mutation: InventoryConfigureAlarmDocument, permission: 'CONFIGURE' },
+  applyLicense: { mutation: InventoryApplyLicenseDocument, permission: 'LICENSE' },
+  generateReport: { mutation: InventoryGenerateReportDocument, permission: 'REPORTS' },
 };
 
 describe('operating devices', () => {
@@ -58,7 +60,7 @@ describe('operating devices', () => {
   afterAll(() => server.close());
 
   it.each(Object.entries(OPERATIONS))('%s: the owner queues a command record', async (_name, { mutation }) => {
-    const response = await server.gql<Record<string, { status?: string }>>(
+    const response = await server.gql(
       mutation,
       { id: await device() },
       {
@@ -97,7 +99,7 @@ describe('operating devices', () => {
     const deviceId = await device('ADVANCED');
     const recipient = await recipientOf(deviceId, ['MONITOR', 'CONTROL', 'REPORTS']);
     await server.gql(
-      `mutation ($id: ID!) { changeDevicePlan(deviceId: $id, plan: BASIC) { plan } }`,
+      InventoryDowngradeToBasicDocument,
       { id: deviceId },
       {
         token: admin.token,
@@ -110,7 +112,7 @@ describe('operating devices', () => {
       errorCodes(await server.gql(OPERATIONS.generateReport.mutation, { id: deviceId }, { token: recipient.token })),
     ).toEqual([]);
     const status = await server.gql(
-      `query ($id: ID!) { device(id: $id) { status online } }`,
+      InventoryDeviceStatusDocument,
       { id: deviceId },
       {
         token: recipient.token,
@@ -118,7 +120,7 @@ describe('operating devices', () => {
     );
     expect(errorCodes(status)).toEqual([]);
     await server.gql(
-      `mutation ($id: ID!) { changeDevicePlan(deviceId: $id, plan: STANDARD) { plan } }`,
+      InventoryUpgradeToStandardDocument,
       { id: deviceId },
       {
         token: admin.token,
@@ -134,14 +136,10 @@ describe('operating devices', () => {
     const recipient = await recipientOf(deviceId, ['CONFIGURE', 'CONTROL']);
     await server.gql(OPERATIONS.updateDeviceConfiguration.mutation, { id: deviceId }, { token: recipient.token });
     await server.gql(OPERATIONS.rebootDevice.mutation, { id: deviceId }, { token: recipient.token });
-    const seen = await server.gql<{ device: { configuration: unknown } }>(
-      `query ($id: ID!) { device(id: $id) { configuration } }`,
-      { id: deviceId },
-      { token: admin.token },
-    );
+    const seen = await server.gql(InventoryDeviceConfigurationDocument, { id: deviceId }, { token: admin.token });
     expect(seen.data!.device.configuration).toEqual({ alarm: true });
-    const log = await server.gql<{ auditLog: { edges: { node: { action: string; actor: { id: string } } }[] } }>(
-      `query ($e: ID, $d: ID) { auditLog(enterpriseId: $e, deviceId: $d) { edges { node { action actor { id } } } } }`,
+    const log = await server.gql(
+      InventoryAuditLogActionsDocument,
       { e: enterpriseId, d: deviceId },
       { token: admin.token },
     );
@@ -166,7 +164,7 @@ describe('operating devices', () => {
     const deviceId = await device();
     const recipient = await recipientOf(deviceId, ['CONTROL']);
     await server.gql(
-      `mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`,
+      InventoryCancelShareDocument,
       { id: recipient.shareId },
       {
         token: admin.token,
@@ -178,27 +176,24 @@ describe('operating devices', () => {
   });
 
   describe('notification policies', () => {
-    const CREATE = `mutation ($name: String!) { createNotificationPolicy(name: $name) { id name } }`;
-    const ADD = `mutation ($policy: ID!, $device: ID!) { addDeviceToNotificationPolicy(policyId: $policy, deviceId: $device) { id deviceIds } }`;
-
     it('a recipient with NOTIFICATIONS adds the shared device to its own policy; without it, FORBIDDEN', async () => {
       const deviceId = await device();
       const allowed = await recipientOf(deviceId, ['NOTIFICATIONS']);
-      const policy = await server.gql<{ createNotificationPolicy: { id: string } }>(
-        CREATE,
+      const policy = await server.gql(
+        InventoryCreateNotificationPolicyDocument,
         { name: 'Night alarms' },
         {
           token: allowed.token,
         },
       );
-      const added = await server.gql<{ addDeviceToNotificationPolicy: { deviceIds: string[] } }>(
-        ADD,
+      const added = await server.gql(
+        InventoryAddDeviceToNotificationPolicyDocument,
         { policy: policy.data!.createNotificationPolicy.id, device: deviceId },
         { token: allowed.token },
       );
       expect(added.data!.addDeviceToNotificationPolicy.deviceIds).toEqual([deviceId]);
       const again = await server.gql(
-        ADD,
+        InventoryAddDeviceToNotificationPolicyDocument,
         { policy: policy.data!.createNotificationPolicy.id, device: deviceId },
         {
           token: allowed.token,
@@ -207,15 +202,15 @@ describe('operating devices', () => {
       expect(errorCodes(again)).toEqual(['CONFLICT']);
 
       const denied = await recipientOf(deviceId, ['MONITOR']);
-      const own = await server.gql<{ createNotificationPolicy: { id: string } }>(
-        CREATE,
+      const own = await server.gql(
+        InventoryCreateNotificationPolicyDocument,
         { name: 'Mine' },
         {
           token: denied.token,
         },
       );
       const refused = await server.gql(
-        ADD,
+        InventoryAddDeviceToNotificationPolicyDocument,
         { policy: own.data!.createNotificationPolicy.id, device: deviceId },
         {
           token: denied.token,
@@ -230,26 +225,28 @@ describe('operating devices', () => {
       const recipient = await recipientOf(deleted, ['NOTIFICATIONS']);
       const policies = [];
       for (const session of [admin, recipient]) {
-        const created = await server.gql<{ createNotificationPolicy: { id: string } }>(
-          CREATE,
+        const created = await server.gql(
+          InventoryCreateNotificationPolicyDocument,
           { name: 'Watched' },
           { token: session.token },
         );
         const policyId = created.data!.createNotificationPolicy.id;
         expect(
-          errorCodes(await server.gql(ADD, { policy: policyId, device: deleted }, { token: session.token })),
+          errorCodes(
+            await server.gql(
+              InventoryAddDeviceToNotificationPolicyDocument,
+              { policy: policyId, device: deleted },
+              { token: session.token },
+            ),
+          ),
         ).toEqual([]);
         policies.push({ session, policyId });
       }
-      const removal = await server.gql(
-        `mutation ($id: ID!) { deleteDevice(deviceId: $id) }`,
-        { id: deleted },
-        { token: admin.token },
-      );
+      const removal = await server.gql(InventoryDeleteDeviceDocument, { deviceId: deleted }, { token: admin.token });
       expect(errorCodes(removal)).toEqual([]);
 
-      const ownerPolicy = await server.gql<{ addDeviceToNotificationPolicy: { deviceIds: string[] } }>(
-        ADD,
+      const ownerPolicy = await server.gql(
+        InventoryAddDeviceToNotificationPolicyDocument,
         { policy: policies[0].policyId, device: kept },
         { token: admin.token },
       );
@@ -262,21 +259,33 @@ describe('operating devices', () => {
 
     it("someone else's policy is NOT_FOUND; a BASIC device cannot join a policy", async () => {
       const basic = await device('BASIC');
-      const policy = await server.gql<{ createNotificationPolicy: { id: string } }>(
-        CREATE,
+      const policy = await server.gql(
+        InventoryCreateNotificationPolicyDocument,
         { name: 'Owner policy' },
         {
           token: admin.token,
         },
       );
       const policyId = policy.data!.createNotificationPolicy.id;
-      expect(errorCodes(await server.gql(ADD, { policy: policyId, device: basic }, { token: admin.token }))).toEqual([
-        'FORBIDDEN',
-      ]);
+      expect(
+        errorCodes(
+          await server.gql(
+            InventoryAddDeviceToNotificationPolicyDocument,
+            { policy: policyId, device: basic },
+            { token: admin.token },
+          ),
+        ),
+      ).toEqual(['FORBIDDEN']);
       const stranger = await server.signUp();
-      expect(errorCodes(await server.gql(ADD, { policy: policyId, device: basic }, { token: stranger.token }))).toEqual(
-        ['NOT_FOUND'],
-      );
+      expect(
+        errorCodes(
+          await server.gql(
+            InventoryAddDeviceToNotificationPolicyDocument,
+            { policy: policyId, device: basic },
+            { token: stranger.token },
+          ),
+        ),
+      ).toEqual(['NOT_FOUND']);
     });
   });
 });

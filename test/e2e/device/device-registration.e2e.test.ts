@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import {
+  InventoryRegisterDeviceDocument,
+  type DevicePlan,
+  type RegisterDeviceInput,
+} from '../../support/graphql/documents.generated';
 import { errorCodes, type Session, type TestServer } from '../../support/test-server';
-import { REGISTER, nextSerial, useInventory, type DeviceView, type Team } from './inventory';
+import { nextSerial, useInventory, type Team } from './inventory';
 
 describe('registering devices', () => {
   const inventory = useInventory();
@@ -11,7 +16,7 @@ describe('registering devices', () => {
   beforeAll(() => ({ server, team, rival } = inventory));
 
   describe('registerDevice', () => {
-    it.each([
+    it.each<[DevicePlan, boolean]>([
       ['BASIC', false],
       ['BASIC', true],
       ['STANDARD', false],
@@ -20,8 +25,8 @@ describe('registering devices', () => {
       ['ADVANCED', true],
     ])('an ADMIN registers a %s device (isDemo %s), recorded with who registered it', async (plan, isDemo) => {
       const serialNumber = nextSerial();
-      const response = await server.gql<{ registerDevice: DeviceView }>(
-        REGISTER,
+      const response = await server.gql(
+        InventoryRegisterDeviceDocument,
         { input: { serialNumber, name: ' Lobby UPS ', model: ' SMT1500 ', plan, isDemo, firmwareVersion: ' 2.1.0 ' } },
         { token: team.admin.token },
       );
@@ -79,7 +84,7 @@ describe('registering devices', () => {
         [rival.admin, `uniq-${suffix.toLowerCase()}`],
       ] as const) {
         const again = await server.gql(
-          REGISTER,
+          InventoryRegisterDeviceDocument,
           { input: { serialNumber, name: 'Copy', model: 'M', plan: 'BASIC' } },
           { token: owner.token },
         );
@@ -103,8 +108,8 @@ describe('registering devices', () => {
       ];
       const attempts = await Promise.all(
         owners.map((owner, i) =>
-          server.gql<{ registerDevice: { id: string } }>(
-            REGISTER,
+          server.gql(
+            InventoryRegisterDeviceDocument,
             {
               input: {
                 serialNumber: i % 2 ? serialNumber.toLowerCase() : serialNumber,
@@ -126,7 +131,7 @@ describe('registering devices', () => {
     it('a malformed serial number answers BAD_USER_INPUT', async () => {
       for (const serialNumber of ['', '   ', 'has space', 'slash/no', '-leading-dash', 'X'.repeat(65)]) {
         const response = await server.gql(
-          REGISTER,
+          InventoryRegisterDeviceDocument,
           { input: { serialNumber, name: 'UPS', model: 'M', plan: 'BASIC' } },
           { token: team.admin.token },
         );
@@ -138,7 +143,7 @@ describe('registering devices', () => {
       for (const fields of [{ name: '  ' }, { model: '' }, { name: 'N'.repeat(101) }, { model: 'M'.repeat(101) }]) {
         const serialNumber = nextSerial();
         const response = await server.gql(
-          REGISTER,
+          InventoryRegisterDeviceDocument,
           { input: { serialNumber, name: 'UPS', model: 'M', plan: 'BASIC', ...fields } },
           { token: team.admin.token },
         );
@@ -151,7 +156,7 @@ describe('registering devices', () => {
       for (const member of [team.operator, team.viewer]) {
         const serialNumber = nextSerial();
         const response = await server.gql(
-          REGISTER,
+          InventoryRegisterDeviceDocument,
           { input: { serialNumber, name: 'UPS', model: 'M', plan: 'BASIC' } },
           { token: member.token },
         );
@@ -166,14 +171,14 @@ describe('registering devices', () => {
     it('a group of another enterprise answers NOT_FOUND, exactly like a group that does not exist', async () => {
       const foreign = await createGroup(rival.admin, 'Rival shelf');
       const serialNumber = nextSerial();
-      const input = { serialNumber, name: 'UPS', model: 'M', plan: 'BASIC' };
+      const input: RegisterDeviceInput = { serialNumber, name: 'UPS', model: 'M', plan: 'BASIC' };
       const intoForeign = await server.gql(
-        REGISTER,
+        InventoryRegisterDeviceDocument,
         { input: { ...input, groupId: foreign } },
         { token: team.admin.token },
       );
       const intoMissing = await server.gql(
-        REGISTER,
+        InventoryRegisterDeviceDocument,
         { input: { ...input, groupId: randomUUID() } },
         { token: team.admin.token },
       );
@@ -183,7 +188,7 @@ describe('registering devices', () => {
     });
 
     it('anonymous callers get UNAUTHENTICATED', async () => {
-      const response = await server.gql(REGISTER, {
+      const response = await server.gql(InventoryRegisterDeviceDocument, {
         input: { serialNumber: nextSerial(), name: 'UPS', model: 'M', plan: 'BASIC' },
       });
       expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);

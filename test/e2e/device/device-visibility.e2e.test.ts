@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import {
+  InventoryDeviceDocument,
+  InventoryDevicesInGroupDocument,
+  InventoryUpdateConfigurationDocument,
+} from '../../support/graphql/documents.generated';
 import { errorCodes, nodes, type Session, type TestServer } from '../../support/test-server';
-import { DEVICE_FIELDS, DEVICE, UPDATE_CONFIGURATION, useInventory, type DeviceView, type Team } from './inventory';
+import { useInventory, type Team } from './inventory';
 
 describe('who sees which device field (SPEC §4)', () => {
   const inventory = useInventory();
@@ -48,11 +53,7 @@ describe('who sees which device field (SPEC §4)', () => {
     it('a VIEWER listing devices gets null configurations with FORBIDDEN at each path, and every other field', async () => {
       const groupId = await createGroup(team.admin, 'Viewer lists');
       const listed = [await register(team.admin, { groupId }), await register(team.admin, { groupId })];
-      const response = await server.gql<{ devices: { edges: { node: DeviceView }[] } }>(
-        `query ($groupId: ID) { devices(groupId: $groupId) { edges { node { ${DEVICE_FIELDS} } } } }`,
-        { groupId },
-        { token: team.viewer.token },
-      );
+      const response = await server.gql(InventoryDevicesInGroupDocument, { groupId }, { token: team.viewer.token });
       expect(nodes(response.data!.devices)).toEqual(listed.map((device) => ({ ...device, configuration: null })));
       expect(response.errors!.map((error) => [error.path, error.extensions?.code])).toEqual([
         [['devices', 'edges', 0, 'node', 'configuration'], 'FORBIDDEN'],
@@ -64,7 +65,7 @@ describe('who sees which device field (SPEC §4)', () => {
       const device = await register(team.admin);
       const configuration = { mode: 'eco', thresholds: { battery: 42 } };
       const updated = await server.gql(
-        UPDATE_CONFIGURATION,
+        InventoryUpdateConfigurationDocument,
         { deviceId: device.id, configuration },
         { token: team.admin.token },
       );
@@ -81,7 +82,7 @@ describe('who sees which device field (SPEC §4)', () => {
 
     it('anonymous callers get UNAUTHENTICATED', async () => {
       const device = await register(team.admin);
-      const response = await server.gql(DEVICE, { id: device.id });
+      const response = await server.gql(InventoryDeviceDocument, { id: device.id });
       expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
       expect(JSON.stringify(response)).not.toContain(device.serialNumber);
     });

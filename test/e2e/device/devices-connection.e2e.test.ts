@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { InventoryDeleteDeviceDocument, InventoryDevicesDocument } from '../../support/graphql/documents.generated';
 import { errorCodes, type Session, type TestServer } from '../../support/test-server';
-import { DELETE, DEVICES, ids, useInventory, type Team } from './inventory';
+import { ids, useInventory, type Team } from './inventory';
 
 describe('the devices connection', () => {
   const inventory = useInventory();
@@ -64,7 +65,11 @@ describe('the devices connection', () => {
       const first = await listDevices(fleet.viewer, { first: 2 });
       expect(ids(first)).toEqual(before.slice(0, 2));
       const lastSeen = first.edges[1].node.id;
-      expect(errorCodes(await server.gql(DELETE, { deviceId: lastSeen }, { token: fleet.admin.token }))).toEqual([]);
+      expect(
+        errorCodes(
+          await server.gql(InventoryDeleteDeviceDocument, { deviceId: lastSeen }, { token: fleet.admin.token }),
+        ),
+      ).toEqual([]);
       const rest = await listDevices(fleet.viewer, { first: 500, after: first.pageInfo.endCursor });
       expect(ids(rest)).toEqual(before.slice(2));
     });
@@ -111,8 +116,16 @@ describe('the devices connection', () => {
     it("another enterprise's enterpriseId answers NOT_FOUND, exactly like one that does not exist", async () => {
       await register(rival.admin);
       for (const member of [fleet.admin, fleet.operator, fleet.viewer]) {
-        const foreign = await server.gql(DEVICES, { enterpriseId: rival.enterpriseId }, { token: member.token });
-        const missing = await server.gql(DEVICES, { enterpriseId: randomUUID() }, { token: member.token });
+        const foreign = await server.gql(
+          InventoryDevicesDocument,
+          { enterpriseId: rival.enterpriseId },
+          { token: member.token },
+        );
+        const missing = await server.gql(
+          InventoryDevicesDocument,
+          { enterpriseId: randomUUID() },
+          { token: member.token },
+        );
         expect(errorCodes(foreign)).toEqual(['NOT_FOUND']);
         expect(foreign.data).toBeNull();
         expect(foreign.errors).toEqual(missing.errors);
@@ -124,12 +137,12 @@ describe('the devices connection', () => {
       await register(rival.admin, { groupId: foreign });
       for (const includeSubgroups of [false, true]) {
         const intoForeign = await server.gql(
-          DEVICES,
+          InventoryDevicesDocument,
           { groupId: foreign, includeSubgroups },
           { token: fleet.admin.token },
         );
         const intoMissing = await server.gql(
-          DEVICES,
+          InventoryDevicesDocument,
           { groupId: randomUUID(), includeSubgroups },
           { token: fleet.admin.token },
         );
@@ -140,7 +153,7 @@ describe('the devices connection', () => {
 
     it('first above 500 (or below 0) answers BAD_USER_INPUT; 500 is fine', async () => {
       for (const first of [501, 10_000, -1]) {
-        const response = await server.gql(DEVICES, { first }, { token: fleet.admin.token });
+        const response = await server.gql(InventoryDevicesDocument, { first }, { token: fleet.admin.token });
         expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
       }
       await listDevices(fleet.admin, { first: 500 });
@@ -153,7 +166,7 @@ describe('the devices connection', () => {
         Buffer.from(`share:${randomUUID()}`).toString('base64url'),
         randomUUID(),
       ]) {
-        const response = await server.gql(DEVICES, { after }, { token: fleet.admin.token });
+        const response = await server.gql(InventoryDevicesDocument, { after }, { token: fleet.admin.token });
         expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
       }
     });
