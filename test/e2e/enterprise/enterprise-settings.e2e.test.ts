@@ -1,19 +1,16 @@
+import {
+  EnterprisesCanShareDevicesDocument,
+  EnterprisesSetMemberRoleDocument,
+  EnterprisesSettingsAuditLogDocument,
+  EnterprisesSettingsDocument,
+  EnterprisesShareDevicesDocument,
+  EnterprisesUpdateSettingsDocument,
+  type EnterprisesShareDevicesMutationVariables,
+  type UpdateEnterpriseSettingsInput,
+} from '../../support/graphql/documents.generated';
 import { addMember } from '../../support/members';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
 import { World } from '../../support/world';
-
-const UPDATE = `mutation ($input: UpdateEnterpriseSettingsInput!) {
-  updateEnterpriseSettings(input: $input) { id settings { operatorsCanShare maxRecipientsPerDevice } }
-}`;
-const SETTINGS = `query ($id: ID!) { enterprise(id: $id) { settings { operatorsCanShare maxRecipientsPerDevice } } }`;
-const SHARE = `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { share { id } } }`;
-const CHECK = `query ($input: ShareDevicesInput!) { canShareDevices(input: $input) { canShare devices { code } } }`;
-const LOG = `query ($id: ID) { auditLog(enterpriseId: $id) { edges { node { action targetType targetId details actor { id } } } } }`;
-
-interface Settings {
-  operatorsCanShare: boolean;
-  maxRecipientsPerDevice: number | null;
-}
 
 describe('enterprise settings (updateEnterpriseSettings)', () => {
   let server: TestServer;
@@ -30,9 +27,9 @@ describe('enterprise settings (updateEnterpriseSettings)', () => {
     return { ...acme, operator: acme.operator!, viewer: acme.viewer! };
   }
 
-  async function update(by: Session, input: Record<string, unknown>) {
-    return server.gql<{ updateEnterpriseSettings: { id: string; settings: Settings } }>(
-      UPDATE,
+  async function update(by: Session, input: UpdateEnterpriseSettingsInput) {
+    return server.gql(
+      EnterprisesUpdateSettingsDocument,
       { input },
       {
         token: by.token,
@@ -40,17 +37,13 @@ describe('enterprise settings (updateEnterpriseSettings)', () => {
     );
   }
 
-  async function settingsOf(enterpriseId: string, reader: Session): Promise<Settings> {
-    const response = await server.gql<{ enterprise: { settings: Settings } }>(
-      SETTINGS,
-      { id: enterpriseId },
-      { token: reader.token },
-    );
+  async function settingsOf(enterpriseId: string, reader: Session) {
+    const response = await server.gql(EnterprisesSettingsDocument, { id: enterpriseId }, { token: reader.token });
     expect(errorCodes(response)).toEqual([]);
     return response.data!.enterprise.settings;
   }
 
-  const shareInput = (deviceId: string, recipientEmail: string) => ({
+  const shareInput = (deviceId: string, recipientEmail: string): EnterprisesShareDevicesMutationVariables => ({
     input: { deviceIds: [deviceId], recipientEmail, permissions: ['MONITOR'] },
   });
 
@@ -91,7 +84,7 @@ describe('enterprise settings (updateEnterpriseSettings)', () => {
     const demoted = await server.signUp('Demoted');
     await addMember(server, admin, enterpriseId, demoted, 'ADMIN');
     await server.gql(
-      `mutation ($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`,
+      EnterprisesSetMemberRoleDocument,
       { input: { enterpriseId, accountId: demoted.account.id, role: 'VIEWER' } },
       { token: admin.token },
     );
@@ -131,22 +124,32 @@ describe('enterprise settings (updateEnterpriseSettings)', () => {
     const asOperator = { token: operator.token, enterpriseId };
 
     expect(errorCodes(await update(admin, { enterpriseId, operatorsCanShare: false }))).toEqual([]);
-    expect(errorCodes(await server.gql(SHARE, shareInput(deviceId, 'first@example.com'), asOperator))).toEqual([
-      'FORBIDDEN',
-    ]);
-    const check = await server.gql<{ canShareDevices: { canShare: boolean; devices: { code: string | null }[] } }>(
-      CHECK,
+    expect(
+      errorCodes(
+        await server.gql(EnterprisesShareDevicesDocument, shareInput(deviceId, 'first@example.com'), asOperator),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    const check = await server.gql(
+      EnterprisesCanShareDevicesDocument,
       shareInput(deviceId, 'first@example.com'),
       asOperator,
     );
     expect(check.data!.canShareDevices).toEqual({ canShare: false, devices: [{ code: 'FORBIDDEN' }] });
     // ADMINs always may.
     expect(
-      errorCodes(await server.gql(SHARE, shareInput(deviceId, 'by-admin@example.com'), { token: admin.token })),
+      errorCodes(
+        await server.gql(EnterprisesShareDevicesDocument, shareInput(deviceId, 'by-admin@example.com'), {
+          token: admin.token,
+        }),
+      ),
     ).toEqual([]);
 
     expect(errorCodes(await update(admin, { enterpriseId, operatorsCanShare: true }))).toEqual([]);
-    expect(errorCodes(await server.gql(SHARE, shareInput(deviceId, 'first@example.com'), asOperator))).toEqual([]);
+    expect(
+      errorCodes(
+        await server.gql(EnterprisesShareDevicesDocument, shareInput(deviceId, 'first@example.com'), asOperator),
+      ),
+    ).toEqual([]);
   });
 
   it('rule 5: after an ADMIN lowers maxRecipientsPerDevice to 1, a second recipient gets SHARE_LIMIT_REACHED', async () => {
@@ -154,18 +157,24 @@ describe('enterprise settings (updateEnterpriseSettings)', () => {
     const { enterpriseId, admin } = acme;
     const deviceId = await world.device(acme);
     const asAdmin = { token: admin.token, enterpriseId };
-    expect(errorCodes(await server.gql(SHARE, shareInput(deviceId, 'one@example.com'), asAdmin))).toEqual([]);
+    expect(
+      errorCodes(await server.gql(EnterprisesShareDevicesDocument, shareInput(deviceId, 'one@example.com'), asAdmin)),
+    ).toEqual([]);
 
     expect(errorCodes(await update(admin, { enterpriseId, maxRecipientsPerDevice: 1 }))).toEqual([]);
-    expect(errorCodes(await server.gql(SHARE, shareInput(deviceId, 'two@example.com'), asAdmin))).toEqual([
-      'SHARE_LIMIT_REACHED',
-    ]);
+    expect(
+      errorCodes(await server.gql(EnterprisesShareDevicesDocument, shareInput(deviceId, 'two@example.com'), asAdmin)),
+    ).toEqual(['SHARE_LIMIT_REACHED']);
     // The recipient it already has is not a new one.
-    expect(errorCodes(await server.gql(SHARE, shareInput(deviceId, 'one@example.com'), asAdmin))).toEqual([]);
+    expect(
+      errorCodes(await server.gql(EnterprisesShareDevicesDocument, shareInput(deviceId, 'one@example.com'), asAdmin)),
+    ).toEqual([]);
 
     // Back to the server's default (5 in the tests): a second recipient is welcome again.
     expect(errorCodes(await update(admin, { enterpriseId, maxRecipientsPerDevice: null }))).toEqual([]);
-    expect(errorCodes(await server.gql(SHARE, shareInput(deviceId, 'two@example.com'), asAdmin))).toEqual([]);
+    expect(
+      errorCodes(await server.gql(EnterprisesShareDevicesDocument, shareInput(deviceId, 'two@example.com'), asAdmin)),
+    ).toEqual([]);
   });
 
   it('every settings change is in the event log with the old and new values; a change that changes nothing leaves none', async () => {
@@ -173,11 +182,7 @@ describe('enterprise settings (updateEnterpriseSettings)', () => {
     await update(admin, { enterpriseId, operatorsCanShare: false, maxRecipientsPerDevice: 2 });
     await update(admin, { enterpriseId, operatorsCanShare: false, maxRecipientsPerDevice: 4 });
     await update(admin, { enterpriseId, operatorsCanShare: false, maxRecipientsPerDevice: 4 });
-    const log = await server.gql<{ auditLog: { edges: { node: Record<string, unknown> }[] } }>(
-      LOG,
-      { id: enterpriseId },
-      { token: admin.token },
-    );
+    const log = await server.gql(EnterprisesSettingsAuditLogDocument, { id: enterpriseId }, { token: admin.token });
     const about = { targetType: 'Enterprise', targetId: enterpriseId, actor: { id: admin.account.id } };
     expect(
       log.data!.auditLog.edges.map((edge) => edge.node).filter((node) => node.action === 'enterprise.settings_changed'),

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import {
+  EnterprisesAcceptMembershipDocument,
+  EnterprisesAuditLogActionsDocument,
+  EnterprisesCreateDocument,
+  EnterprisesEnterpriseDocument,
+  EnterprisesMyMembershipsDocument,
+  EnterprisesRegisterDeviceDocument,
+} from '../../support/graphql/documents.generated';
 import { errorCodes, nodes, type TestServer } from '../../support/test-server';
-import { CREATE, ACCEPT, DAY_MS, ENTERPRISE, useEnterprises } from './enterprises';
+import { DAY_MS, useEnterprises } from './enterprises';
 
 describe('creating enterprises, reading them, and the acting enterprise', () => {
   const enterprises = useEnterprises();
@@ -10,49 +18,41 @@ describe('creating enterprises, reading them, and the acting enterprise', () => 
 
   it('createEnterprise makes the creator its ADMIN', async () => {
     const { token } = await server.signUp();
-    const created = await server.gql<{ createEnterprise: { id: string; myRole: string; dataCenter: string } }>(
-      CREATE,
+    const created = await server.gql(
+      EnterprisesCreateDocument,
       { input: { name: '  Globex  ', dataCenter: 'US' } },
       { token },
     );
     expect(created.data!.createEnterprise).toMatchObject({ name: 'Globex', dataCenter: 'US', myRole: 'ADMIN' });
-    const me = await server.gql<{
-      me: { memberships: { edges: { node: { role: string; enterprise: { id: string } } }[] } };
-    }>(`{ me { memberships { edges { node { role enterprise { id } } } } } }`, {}, { token });
+    const me = await server.gql(EnterprisesMyMembershipsDocument, {}, { token });
     expect(nodes(me.data!.me.memberships)).toEqual([
       { role: 'ADMIN', enterprise: { id: created.data!.createEnterprise.id } },
     ]);
   });
 
   it('createEnterprise needs a login', async () => {
-    expect(errorCodes(await server.gql(CREATE, { input: { name: 'Anon', dataCenter: 'EU' } }))).toEqual([
-      'UNAUTHENTICATED',
-    ]);
+    expect(
+      errorCodes(await server.gql(EnterprisesCreateDocument, { input: { name: 'Anon', dataCenter: 'EU' } })),
+    ).toEqual(['UNAUTHENTICATED']);
   });
 
   it('enterprise(id) shows members, settings and groups to its members', async () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['VIEWER']);
-    const response = await server.gql<{
-      enterprise: {
-        members: { edges: { node: { role: string; account: { email: string } } }[] };
-        settings: unknown;
-        groups: { edges: unknown[] };
-      };
-    }>(ENTERPRISE, { id: enterpriseId }, { token: members[0].token });
+    const response = await server.gql(EnterprisesEnterpriseDocument, { id: enterpriseId }, { token: members[0].token });
     expect(errorCodes(response)).toEqual([]);
     expect(nodes(response.data!.enterprise.members)).toEqual([
       { role: 'ADMIN', account: { id: admin.account.id, email: admin.account.email } },
       { role: 'VIEWER', account: { id: members[0].account.id, email: members[0].account.email } },
     ]);
     expect(response.data!.enterprise.settings).toEqual({ operatorsCanShare: true });
-    expect(response.data!.enterprise.groups.edges).toEqual([]);
+    expect(response.data!.enterprise.groups!.edges).toEqual([]);
   });
 
   it('enterprise(id) of a non-member answers NOT_FOUND, exactly like an id that does not exist', async () => {
     const { enterpriseId } = await enterpriseWith();
     const stranger = await server.signUp();
-    const foreign = await server.gql(ENTERPRISE, { id: enterpriseId }, { token: stranger.token });
-    const missing = await server.gql(ENTERPRISE, { id: randomUUID() }, { token: stranger.token });
+    const foreign = await server.gql(EnterprisesEnterpriseDocument, { id: enterpriseId }, { token: stranger.token });
+    const missing = await server.gql(EnterprisesEnterpriseDocument, { id: randomUUID() }, { token: stranger.token });
     expect(errorCodes(foreign)).toEqual(['NOT_FOUND']);
     expect(foreign.errors![0].message).toBe(missing.errors![0].message);
     expect(foreign.data).toEqual(missing.data);
@@ -79,8 +79,8 @@ describe('creating enterprises, reading them, and the acting enterprise', () => 
         { id: invitation.id, role, status: 'PENDING', enterprise: { id: enterpriseId, name: 'Acme' } },
       ]);
 
-      const accepted = await server.gql<{ acceptMembership: unknown }>(
-        ACCEPT,
+      const accepted = await server.gql(
+        EnterprisesAcceptMembershipDocument,
         { id: invitation.id },
         { token: member.token },
       );
@@ -90,31 +90,35 @@ describe('creating enterprises, reading them, and the acting enterprise', () => 
         enterprise: { id: enterpriseId, myRole: role },
       });
       expect(await myInvitations(member)).toEqual([]);
-      const enterprise = await server.gql<{ enterprise: { members: { edges: { node: { role: string } }[] } } }>(
-        ENTERPRISE,
-        { id: enterpriseId },
-        { token: member.token },
-      );
+      const enterprise = await server.gql(EnterprisesEnterpriseDocument, { id: enterpriseId }, { token: member.token });
       expect(nodes(enterprise.data!.enterprise.members).map((node) => node.role)).toEqual(['ADMIN', role]);
     },
   );
 
   describe('acting enterprise', () => {
-    const REGISTER = `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id enterprise { id } } }`;
-    const device = (serialNumber: string) => ({ serialNumber, name: 'UPS', model: 'Smart-UPS', plan: 'STANDARD' });
+    const device = (serialNumber: string) => ({
+      serialNumber,
+      name: 'UPS',
+      model: 'Smart-UPS',
+      plan: 'STANDARD' as const,
+    });
 
     it('an account in several enterprises must name one with x-enterprise-id (BAD_USER_INPUT otherwise)', async () => {
       const { admin } = await enterpriseWith();
-      const second = await server.gql<{ createEnterprise: { id: string } }>(
-        CREATE,
+      const second = await server.gql(
+        EnterprisesCreateDocument,
         { input: { name: 'Second', dataCenter: 'US' } },
         { token: admin.token },
       );
       const secondId = second.data!.createEnterprise.id;
-      const ambiguous = await server.gql(REGISTER, { input: device('ACT-0001') }, { token: admin.token });
+      const ambiguous = await server.gql(
+        EnterprisesRegisterDeviceDocument,
+        { input: device('ACT-0001') },
+        { token: admin.token },
+      );
       expect(errorCodes(ambiguous)).toEqual(['BAD_USER_INPUT']);
-      const named = await server.gql<{ registerDevice: { enterprise: { id: string } } }>(
-        REGISTER,
+      const named = await server.gql(
+        EnterprisesRegisterDeviceDocument,
         { input: device('ACT-0001') },
         { token: admin.token, enterpriseId: secondId },
       );
@@ -123,8 +127,8 @@ describe('creating enterprises, reading them, and the acting enterprise', () => 
 
     it('an account in one enterprise acts in it without naming it', async () => {
       const { enterpriseId, admin } = await enterpriseWith();
-      const response = await server.gql<{ registerDevice: { enterprise: { id: string } } }>(
-        REGISTER,
+      const response = await server.gql(
+        EnterprisesRegisterDeviceDocument,
         { input: device('ACT-0002') },
         { token: admin.token },
       );
@@ -135,7 +139,7 @@ describe('creating enterprises, reading them, and the acting enterprise', () => 
       const { enterpriseId } = await enterpriseWith();
       const other = await enterpriseWith();
       const response = await server.gql(
-        REGISTER,
+        EnterprisesRegisterDeviceDocument,
         { input: device('ACT-0003') },
         { token: other.admin.token, enterpriseId },
       );
@@ -147,7 +151,7 @@ describe('creating enterprises, reading them, and the acting enterprise', () => 
   it('the event log of an enterprise is for its ADMINs only', async () => {
     const { enterpriseId, members } = await enterpriseWith(['OPERATOR']);
     const response = await server.gql(
-      `query ($id: ID) { auditLog(enterpriseId: $id) { edges { node { action } } } }`,
+      EnterprisesAuditLogActionsDocument,
       { id: enterpriseId },
       { token: members[0].token },
     );

@@ -1,3 +1,7 @@
+import {
+  EnterprisesAddMemberDocument,
+  EnterprisesMyInvitationsDocument,
+} from '../../support/graphql/documents.generated';
 import { ManualClock } from '../../support/manual-clock';
 import { addMember, type Role } from '../../support/members';
 import { errorCodes, nodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
@@ -5,37 +9,12 @@ import { World } from '../../support/world';
 
 /*
  * The shared world of the enterprise specs (SPEC §1: enterprises, members, membership
- * invitations): a server whose tokens outlive the invitations, a clock the specs move, enterprises
- * made on demand, and the documents the specs send. Each spec file gets a server of its own
- * (`useEnterprises`).
+ * invitations): a server whose tokens outlive the invitations, a clock the specs move, and
+ * enterprises made on demand. Each spec file gets a server of its own (`useEnterprises`). The
+ * documents the specs send are in enterprises.graphql, typed into documents.generated.ts.
  */
 
-export const CREATE = `mutation ($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { id name dataCenter myRole } }`;
-const INVITATION_FIELDS =
-  'id email role status createdAt expiresAt answeredAt enterprise { id name } invitedBy { id name }';
-export const ADD = `mutation ($input: AddMemberInput!) { addMember(input: $input) { ${INVITATION_FIELDS} } }`;
-export const ACCEPT = `mutation ($id: ID!) { acceptMembership(invitationId: $id) { role account { id } enterprise { id myRole } } }`;
-export const DECLINE = `mutation ($id: ID!) { declineMembership(invitationId: $id) { id status answeredAt } }`;
-export const REVOKE = `mutation ($id: ID!) { revokeMembershipInvitation(invitationId: $id) { id status answeredAt } }`;
-const MINE = `{ myMembershipInvitations { edges { node { id role status enterprise { id name } } } } }`;
-export const INVITATIONS = `query ($id: ID!) { enterprise(id: $id) { membershipInvitations { edges { node { id email role status } } } } }`;
 export const DAY_MS = 24 * 3600 * 1000;
-export const SET_ROLE = `mutation ($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`;
-export const REMOVE = `mutation ($input: RemoveMemberInput!) { removeMember(input: $input) }`;
-export const ENTERPRISE = `query ($id: ID!) { enterprise(id: $id) { id name members { edges { node { role account { id email } } } } settings { operatorsCanShare } groups { edges { node { id } } } } }`;
-
-/** What ADD answers. */
-export interface Invitation {
-  id: string;
-  email: string;
-  role: string;
-  status: string;
-  createdAt: string;
-  expiresAt: string;
-  answeredAt: string | null;
-  enterprise: { id: string; name: string };
-  invitedBy: { id: string; name: string };
-}
 
 /** Registers a server and a world for the spec file that calls it (in its top-level describe). */
 export function useEnterprises() {
@@ -57,8 +36,8 @@ export function useEnterprises() {
 
   /** `admin` invites `email` into the enterprise; fails the test on any error. */
   async function invite(admin: Session, enterpriseId: string, email: string, role: Role = 'VIEWER') {
-    const response = await state.server.gql<{ addMember: Invitation }>(
-      ADD,
+    const response = await state.server.gql(
+      EnterprisesAddMemberDocument,
       { input: { enterpriseId, email, role } },
       { token: admin.token },
     );
@@ -69,13 +48,8 @@ export function useEnterprises() {
   /** The membership invitations `session` sees addressed to itself. */
   const myInvitations = async (session: Session) =>
     nodes(
-      (
-        await state.server.gql<{ myMembershipInvitations: { edges: { node: { id: string; status: string } }[] } }>(
-          MINE,
-          {},
-          { token: session.token },
-        )
-      ).data!.myMembershipInvitations,
+      (await state.server.gql(EnterprisesMyInvitationsDocument, {}, { token: session.token })).data!
+        .myMembershipInvitations,
     );
 
   beforeAll(async () => {

@@ -1,5 +1,14 @@
+import {
+  EnterprisesDeclineMembershipDocument,
+  EnterprisesEnterpriseDocument,
+  EnterprisesMemberAccountsDocument,
+  EnterprisesMemberAuditLogDocument,
+  EnterprisesRemoveMemberDocument,
+  EnterprisesRevokeInvitationDocument,
+  EnterprisesSetMemberRoleDocument,
+} from '../../support/graphql/documents.generated';
 import { errorCodes, nodes, type TestServer } from '../../support/test-server';
-import { DECLINE, REVOKE, SET_ROLE, REMOVE, ENTERPRISE, useEnterprises } from './enterprises';
+import { useEnterprises } from './enterprises';
 
 describe('members: roles, leaving and removal, and their event log', () => {
   const enterprises = useEnterprises();
@@ -9,8 +18,8 @@ describe('members: roles, leaving and removal, and their event log', () => {
 
   it("setMemberRole changes a member's role", async () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['VIEWER']);
-    const response = await server.gql<{ setMemberRole: { role: string } }>(
-      SET_ROLE,
+    const response = await server.gql(
+      EnterprisesSetMemberRoleDocument,
       { input: { enterpriseId, accountId: members[0].account.id, role: 'OPERATOR' } },
       { token: admin.token },
     );
@@ -20,7 +29,7 @@ describe('members: roles, leaving and removal, and their event log', () => {
   it('setMemberRole cannot demote the last ADMIN (CONFLICT)', async () => {
     const { enterpriseId, admin } = await enterpriseWith();
     const response = await server.gql(
-      SET_ROLE,
+      EnterprisesSetMemberRoleDocument,
       { input: { enterpriseId, accountId: admin.account.id, role: 'VIEWER' } },
       { token: admin.token },
     );
@@ -31,13 +40,13 @@ describe('members: roles, leaving and removal, and their event log', () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['OPERATOR']);
     const outsider = await server.signUp();
     const byOperator = await server.gql(
-      SET_ROLE,
+      EnterprisesSetMemberRoleDocument,
       { input: { enterpriseId, accountId: members[0].account.id, role: 'ADMIN' } },
       { token: members[0].token },
     );
     expect(errorCodes(byOperator)).toEqual(['FORBIDDEN']);
     const notMember = await server.gql(
-      SET_ROLE,
+      EnterprisesSetMemberRoleDocument,
       { input: { enterpriseId, accountId: outsider.account.id, role: 'ADMIN' } },
       { token: admin.token },
     );
@@ -48,12 +57,12 @@ describe('members: roles, leaving and removal, and their event log', () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['ADMIN']);
     const [first, second] = await Promise.all([
       server.gql(
-        SET_ROLE,
+        EnterprisesSetMemberRoleDocument,
         { input: { enterpriseId, accountId: members[0].account.id, role: 'VIEWER' } },
         { token: admin.token },
       ),
       server.gql(
-        SET_ROLE,
+        EnterprisesSetMemberRoleDocument,
         { input: { enterpriseId, accountId: admin.account.id, role: 'VIEWER' } },
         { token: members[0].token },
       ),
@@ -64,31 +73,27 @@ describe('members: roles, leaving and removal, and their event log', () => {
     expect(refusals).toHaveLength(1);
     expect(['FORBIDDEN', 'CONFLICT']).toContain(refusals[0]);
     const survivor = errorCodes(first).length ? members[0] : admin;
-    const enterprise = await server.gql<{ enterprise: { members: { edges: { node: { role: string } }[] } } }>(
-      ENTERPRISE,
-      { id: enterpriseId },
-      { token: survivor.token },
-    );
+    const enterprise = await server.gql(EnterprisesEnterpriseDocument, { id: enterpriseId }, { token: survivor.token });
     expect(nodes(enterprise.data!.enterprise.members).filter((member) => member.role === 'ADMIN')).toHaveLength(1);
   });
 
   it('removeMember: an ADMIN removes a member, who then no longer sees the enterprise', async () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['OPERATOR']);
     const response = await server.gql(
-      REMOVE,
+      EnterprisesRemoveMemberDocument,
       { input: { enterpriseId, accountId: members[0].account.id } },
       { token: admin.token },
     );
     expect(response.data).toEqual({ removeMember: true });
-    expect(errorCodes(await server.gql(ENTERPRISE, { id: enterpriseId }, { token: members[0].token }))).toEqual([
-      'NOT_FOUND',
-    ]);
+    expect(
+      errorCodes(await server.gql(EnterprisesEnterpriseDocument, { id: enterpriseId }, { token: members[0].token })),
+    ).toEqual(['NOT_FOUND']);
   });
 
   it('removeMember: any member may leave', async () => {
     const { enterpriseId, members } = await enterpriseWith(['VIEWER']);
     const response = await server.gql(
-      REMOVE,
+      EnterprisesRemoveMemberDocument,
       { input: { enterpriseId, accountId: members[0].account.id } },
       { token: members[0].token },
     );
@@ -98,7 +103,7 @@ describe('members: roles, leaving and removal, and their event log', () => {
   it('removeMember: the last ADMIN can neither be removed nor leave (CONFLICT)', async () => {
     const { enterpriseId, admin } = await enterpriseWith(['OPERATOR']);
     const response = await server.gql(
-      REMOVE,
+      EnterprisesRemoveMemberDocument,
       { input: { enterpriseId, accountId: admin.account.id } },
       { token: admin.token },
     );
@@ -109,7 +114,7 @@ describe('members: roles, leaving and removal, and their event log', () => {
     const { enterpriseId, admin } = await enterpriseWith();
     const outsider = await server.signUp();
     const response = await server.gql(
-      REMOVE,
+      EnterprisesRemoveMemberDocument,
       { input: { enterpriseId, accountId: outsider.account.id } },
       { token: admin.token },
     );
@@ -119,7 +124,7 @@ describe('members: roles, leaving and removal, and their event log', () => {
   it('removeMember: an OPERATOR removing someone else gets FORBIDDEN', async () => {
     const { enterpriseId, members } = await enterpriseWith(['OPERATOR', 'VIEWER']);
     const response = await server.gql(
-      REMOVE,
+      EnterprisesRemoveMemberDocument,
       { input: { enterpriseId, accountId: members[1].account.id } },
       { token: members[0].token },
     );
@@ -128,18 +133,14 @@ describe('members: roles, leaving and removal, and their event log', () => {
 
   it("a fellow member's e-mail is visible; another account's memberships answer null with FORBIDDEN", async () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['VIEWER']);
-    const response = await server.gql<{
-      enterprise: {
-        members: { edges: { node: { account: { email: string | null; memberships: { edges: unknown[] } | null } } }[] };
-      };
-    }>(
-      `query ($id: ID!) { enterprise(id: $id) { members { edges { node { account { email memberships { edges { node { role } } } } } } } } }`,
+    const response = await server.gql(
+      EnterprisesMemberAccountsDocument,
       { id: enterpriseId },
       { token: members[0].token },
     );
     const [adminEntry, selfEntry] = nodes(response.data!.enterprise.members);
     expect(adminEntry.account).toEqual({ email: admin.account.email, memberships: null });
-    expect(nodes(selfEntry.account.memberships as { edges: { node: unknown }[] })).toEqual([{ role: 'VIEWER' }]);
+    expect(nodes(selfEntry.account.memberships)).toEqual([{ role: 'VIEWER' }]);
     expect(response.errors).toEqual([
       expect.objectContaining({
         path: ['enterprise', 'members', 'edges', 0, 'node', 'account', 'memberships'],
@@ -152,22 +153,20 @@ describe('members: roles, leaving and removal, and their event log', () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['VIEWER']);
     const [decliner, revokee] = [await server.signUp(), await server.signUp()];
     const declined = await invite(admin, enterpriseId, decliner.account.email);
-    await server.gql(DECLINE, { id: declined.id }, { token: decliner.token });
+    await server.gql(EnterprisesDeclineMembershipDocument, { id: declined.id }, { token: decliner.token });
     const revoked = await invite(admin, enterpriseId, revokee.account.email, 'OPERATOR');
-    await server.gql(REVOKE, { id: revoked.id }, { token: admin.token });
+    await server.gql(EnterprisesRevokeInvitationDocument, { id: revoked.id }, { token: admin.token });
     await server.gql(
-      SET_ROLE,
+      EnterprisesSetMemberRoleDocument,
       { input: { enterpriseId, accountId: members[0].account.id, role: 'OPERATOR' } },
       { token: admin.token },
     );
-    await server.gql(REMOVE, { input: { enterpriseId, accountId: members[0].account.id } }, { token: admin.token });
-    const log = await server.gql<{
-      auditLog: { edges: { node: { action: string; targetId: string; details: unknown; actor: { id: string } } }[] };
-    }>(
-      `query ($id: ID) { auditLog(enterpriseId: $id) { edges { node { action targetId details actor { id } } } } }`,
-      { id: enterpriseId },
+    await server.gql(
+      EnterprisesRemoveMemberDocument,
+      { input: { enterpriseId, accountId: members[0].account.id } },
       { token: admin.token },
     );
+    const log = await server.gql(EnterprisesMemberAuditLogDocument, { id: enterpriseId }, { token: admin.token });
     expect(log.data!.auditLog.edges.map((edge) => edge.node)).toEqual([
       {
         action: 'member.removed',

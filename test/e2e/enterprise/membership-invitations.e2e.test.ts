@@ -3,17 +3,16 @@ import { eventually } from '../../support/eventually';
 import { startSmtp } from '../../support/test-smtp';
 import { errorCodes, nodes, startTestServer, type TestServer, type Session } from '../../support/test-server';
 import {
-  CREATE,
-  ADD,
-  ACCEPT,
-  DECLINE,
-  REVOKE,
-  INVITATIONS,
-  DAY_MS,
-  ENTERPRISE,
-  useEnterprises,
-  type Invitation,
-} from './enterprises';
+  EnterprisesAcceptMembershipDocument,
+  EnterprisesAddMemberDocument,
+  EnterprisesCreateDocument,
+  EnterprisesDeclineMembershipDocument,
+  EnterprisesEnterpriseDocument,
+  EnterprisesInvitationsDocument,
+  EnterprisesInviteeViewDocument,
+  EnterprisesRevokeInvitationDocument,
+} from '../../support/graphql/documents.generated';
+import { DAY_MS, useEnterprises } from './enterprises';
 
 describe('inviting members: addMember, answering, expiry and revocation', () => {
   const enterprises = useEnterprises();
@@ -33,8 +32,8 @@ describe('inviting members: addMember, answering, expiry and revocation', () => 
   it('addMember without enterpriseId invites into the acting enterprise', async () => {
     const { enterpriseId, admin } = await enterpriseWith();
     const invitee = await server.signUp();
-    const response = await server.gql<{ addMember: Invitation }>(
-      ADD,
+    const response = await server.gql(
+      EnterprisesAddMemberDocument,
       { input: { email: invitee.account.email, role: 'VIEWER' } },
       { token: admin.token },
     );
@@ -60,7 +59,7 @@ describe('inviting members: addMember, answering, expiry and revocation', () => 
   it('addMember answers CONFLICT for an account that is already a member', async () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['VIEWER']);
     const response = await server.gql(
-      ADD,
+      EnterprisesAddMemberDocument,
       { input: { enterpriseId, email: members[0].account.email, role: 'OPERATOR' } },
       { token: admin.token },
     );
@@ -70,7 +69,7 @@ describe('inviting members: addMember, answering, expiry and revocation', () => 
   it('addMember of your own e-mail answers BAD_USER_INPUT', async () => {
     const { enterpriseId, admin } = await enterpriseWith();
     const response = await server.gql(
-      ADD,
+      EnterprisesAddMemberDocument,
       { input: { enterpriseId, email: admin.account.email, role: 'VIEWER' } },
       { token: admin.token },
     );
@@ -81,25 +80,22 @@ describe('inviting members: addMember, answering, expiry and revocation', () => 
     const { enterpriseId, members } = await enterpriseWith(['OPERATOR', 'VIEWER']);
     const candidate = await server.signUp();
     const stranger = await server.signUp();
-    const input = { enterpriseId, email: candidate.account.email, role: 'VIEWER' };
+    const input = { enterpriseId, email: candidate.account.email, role: 'VIEWER' as const };
     for (const member of members) {
-      expect(errorCodes(await server.gql(ADD, { input }, { token: member.token }))).toEqual(['FORBIDDEN']);
+      expect(errorCodes(await server.gql(EnterprisesAddMemberDocument, { input }, { token: member.token }))).toEqual([
+        'FORBIDDEN',
+      ]);
     }
-    expect(errorCodes(await server.gql(ADD, { input }, { token: stranger.token }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await server.gql(EnterprisesAddMemberDocument, { input }, { token: stranger.token }))).toEqual([
+      'NOT_FOUND',
+    ]);
   });
 
   it("the invitee sees the enterprise's name and who invited, nothing else of the enterprise (FORBIDDEN)", async () => {
     const { enterpriseId, admin } = await enterpriseWith(['OPERATOR']);
     const invitee = await server.signUp();
     await invite(admin, enterpriseId, invitee.account.email);
-    const response = await server.gql<{ myMembershipInvitations: { edges: { node: unknown }[] } }>(
-      `{ myMembershipInvitations { edges { node {
-        enterprise { name myRole settings { operatorsCanShare } members { edges { node { role } } } }
-        invitedBy { name email }
-      } } } }`,
-      {},
-      { token: invitee.token },
-    );
+    const response = await server.gql(EnterprisesInviteeViewDocument, {}, { token: invitee.token });
     expect(nodes(response.data!.myMembershipInvitations)).toEqual([
       {
         enterprise: { name: 'Acme', myRole: null, settings: null, members: null },
@@ -118,14 +114,24 @@ describe('inviting members: addMember, answering, expiry and revocation', () => 
     const [joiner, decliner] = [await server.signUp(), await server.signUp()];
     const joined = await invite(admin, enterpriseId, joiner.account.email);
     const declined = await invite(admin, enterpriseId, decliner.account.email);
-    expect(errorCodes(await server.gql(ACCEPT, { id: joined.id }, { token: joiner.token }))).toEqual([]);
-    expect(errorCodes(await server.gql(DECLINE, { id: declined.id }, { token: decliner.token }))).toEqual([]);
+    expect(
+      errorCodes(await server.gql(EnterprisesAcceptMembershipDocument, { id: joined.id }, { token: joiner.token })),
+    ).toEqual([]);
+    expect(
+      errorCodes(
+        await server.gql(EnterprisesDeclineMembershipDocument, { id: declined.id }, { token: decliner.token }),
+      ),
+    ).toEqual([]);
     for (const [session, id] of [
       [joiner, joined.id],
       [decliner, declined.id],
     ] as const) {
-      expect(errorCodes(await server.gql(ACCEPT, { id }, { token: session.token }))).toEqual(['CONFLICT']);
-      expect(errorCodes(await server.gql(DECLINE, { id }, { token: session.token }))).toEqual(['CONFLICT']);
+      expect(
+        errorCodes(await server.gql(EnterprisesAcceptMembershipDocument, { id }, { token: session.token })),
+      ).toEqual(['CONFLICT']);
+      expect(
+        errorCodes(await server.gql(EnterprisesDeclineMembershipDocument, { id }, { token: session.token })),
+      ).toEqual(['CONFLICT']);
     }
   });
 
@@ -135,37 +141,35 @@ describe('inviting members: addMember, answering, expiry and revocation', () => 
     const invitation = await invite(admin, enterpriseId, invitee.account.email);
     clock.advance(14 * DAY_MS);
     expect(await myInvitations(invitee)).toEqual([]);
-    expect(errorCodes(await server.gql(ACCEPT, { id: invitation.id }, { token: invitee.token }))).toEqual([
-      'INVITATION_EXPIRED',
-    ]);
-    const listed = await server.gql<{ enterprise: { membershipInvitations: { edges: { node: Invitation }[] } } }>(
-      INVITATIONS,
-      { id: enterpriseId },
-      { token: admin.token },
-    );
+    expect(
+      errorCodes(
+        await server.gql(EnterprisesAcceptMembershipDocument, { id: invitation.id }, { token: invitee.token }),
+      ),
+    ).toEqual(['INVITATION_EXPIRED']);
+    const listed = await server.gql(EnterprisesInvitationsDocument, { id: enterpriseId }, { token: admin.token });
     expect(nodes(listed.data!.enterprise.membershipInvitations)).toEqual([
       { id: invitation.id, email: invitee.account.email, role: 'VIEWER', status: 'EXPIRED' },
     ]);
     const renewed = await invite(admin, enterpriseId, invitee.account.email);
     expect(renewed).toMatchObject({ id: invitation.id, status: 'PENDING' });
-    expect(errorCodes(await server.gql(ACCEPT, { id: invitation.id }, { token: invitee.token }))).toEqual([]);
+    expect(
+      errorCodes(
+        await server.gql(EnterprisesAcceptMembershipDocument, { id: invitation.id }, { token: invitee.token }),
+      ),
+    ).toEqual([]);
   });
 
   it('enterprise.membershipInvitations lists the unanswered invitations, newest first, to ADMINs only', async () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['OPERATOR']);
     const [joiner, waiting] = [await server.signUp(), await server.signUp()];
     const joined = await invite(admin, enterpriseId, joiner.account.email);
-    await server.gql(ACCEPT, { id: joined.id }, { token: joiner.token });
+    await server.gql(EnterprisesAcceptMembershipDocument, { id: joined.id }, { token: joiner.token });
     const first = await invite(admin, enterpriseId, waiting.account.email, 'OPERATOR');
     const second = await invite(admin, enterpriseId, 'nobody-yet@example.com', 'VIEWER');
-    const listed = await server.gql<{ enterprise: { membershipInvitations: { edges: { node: Invitation }[] } } }>(
-      INVITATIONS,
-      { id: enterpriseId },
-      { token: admin.token },
-    );
+    const listed = await server.gql(EnterprisesInvitationsDocument, { id: enterpriseId }, { token: admin.token });
     expect(nodes(listed.data!.enterprise.membershipInvitations).map((node) => node.id)).toEqual([second.id, first.id]);
-    const byOperator = await server.gql<{ enterprise: { membershipInvitations: unknown } }>(
-      INVITATIONS,
+    const byOperator = await server.gql(
+      EnterprisesInvitationsDocument,
       { id: enterpriseId },
       { token: members[0].token },
     );
@@ -182,8 +186,8 @@ describe('inviting members: addMember, answering, expiry and revocation', () => 
     const { enterpriseId, admin } = await enterpriseWith();
     const invitee = await server.signUp();
     const invitation = await invite(admin, enterpriseId, invitee.account.email);
-    const revoked = await server.gql<{ revokeMembershipInvitation: unknown }>(
-      REVOKE,
+    const revoked = await server.gql(
+      EnterprisesRevokeInvitationDocument,
       { id: invitation.id },
       { token: admin.token },
     );
@@ -193,8 +197,14 @@ describe('inviting members: addMember, answering, expiry and revocation', () => 
       answeredAt: clock.now().toISOString(),
     });
     expect(await myInvitations(invitee)).toEqual([]);
-    expect(errorCodes(await server.gql(ACCEPT, { id: invitation.id }, { token: invitee.token }))).toEqual(['CONFLICT']);
-    expect(errorCodes(await server.gql(REVOKE, { id: invitation.id }, { token: admin.token }))).toEqual(['CONFLICT']);
+    expect(
+      errorCodes(
+        await server.gql(EnterprisesAcceptMembershipDocument, { id: invitation.id }, { token: invitee.token }),
+      ),
+    ).toEqual(['CONFLICT']);
+    expect(
+      errorCodes(await server.gql(EnterprisesRevokeInvitationDocument, { id: invitation.id }, { token: admin.token })),
+    ).toEqual(['CONFLICT']);
   });
 
   it('revokeMembershipInvitation: FORBIDDEN for an OPERATOR, NOT_FOUND for the invitee and for a stranger', async () => {
@@ -202,7 +212,8 @@ describe('inviting members: addMember, answering, expiry and revocation', () => 
     const invitee = await server.signUp();
     const stranger = await server.signUp();
     const invitation = await invite(admin, enterpriseId, invitee.account.email);
-    const revoke = (session: Session) => server.gql(REVOKE, { id: invitation.id }, { token: session.token });
+    const revoke = (session: Session) =>
+      server.gql(EnterprisesRevokeInvitationDocument, { id: invitation.id }, { token: session.token });
     expect(errorCodes(await revoke(members[0]))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await revoke(invitee))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await revoke(stranger))).toEqual(['NOT_FOUND']);
@@ -214,13 +225,13 @@ describe('inviting members: addMember, answering, expiry and revocation', () => 
     const invitee = await server.signUp();
     const invitation = await invite(admin, enterpriseId, invitee.account.email);
     const [accepted, revoked] = await Promise.all([
-      server.gql(ACCEPT, { id: invitation.id }, { token: invitee.token }),
-      server.gql(REVOKE, { id: invitation.id }, { token: admin.token }),
+      server.gql(EnterprisesAcceptMembershipDocument, { id: invitation.id }, { token: invitee.token }),
+      server.gql(EnterprisesRevokeInvitationDocument, { id: invitation.id }, { token: admin.token }),
     ]);
     const outcomes = [errorCodes(accepted), errorCodes(revoked)];
     expect(outcomes).toContainEqual([]);
     expect(outcomes).toContainEqual(['CONFLICT']);
-    const seen = await server.gql(ENTERPRISE, { id: enterpriseId }, { token: invitee.token });
+    const seen = await server.gql(EnterprisesEnterpriseDocument, { id: enterpriseId }, { token: invitee.token });
     expect(errorCodes(seen)).toEqual(errorCodes(accepted).length ? ['NOT_FOUND'] : []);
   });
 
@@ -230,13 +241,13 @@ describe('inviting members: addMember, answering, expiry and revocation', () => 
     try {
       const admin = await mailing.signUp('Ada Admin');
       const invitee = await mailing.signUp('Ivan Invitee');
-      const created = await mailing.gql<{ createEnterprise: { id: string } }>(
-        CREATE,
+      const created = await mailing.gql(
+        EnterprisesCreateDocument,
         { input: { name: 'Acme Facilities', dataCenter: 'EU' } },
         { token: admin.token },
       );
-      const invited = await mailing.gql<{ addMember: Invitation }>(
-        ADD,
+      const invited = await mailing.gql(
+        EnterprisesAddMemberDocument,
         { input: { enterpriseId: created.data!.createEnterprise.id, email: invitee.account.email, role: 'OPERATOR' } },
         { token: admin.token },
       );
