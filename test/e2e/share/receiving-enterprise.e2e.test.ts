@@ -1,3 +1,15 @@
+import { print } from 'graphql';
+import {
+  SharingCanShareOnwardDocument,
+  SharingDeviceMyAccessDocument,
+  SharingLeaveShareDocument,
+  SharingRebootDeviceDocument,
+  SharingRemoveSharedDeviceIdDocument,
+  SharingShareSharersAllDocument,
+  SharingShareSharersByStatusDocument,
+  SharingShareStatusChangedCursorDocument,
+  SharingSharedWithMeByStatusDocument,
+} from '../../support/graphql/documents.generated';
 import type { Client } from 'graphql-ws';
 import {
   AddDevicesToShareDocument,
@@ -8,11 +20,11 @@ import { addMember } from '../../support/members';
 import { errorCodes, nodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
 import { World, type Member, type Team } from '../../support/world';
 
-const DEVICE = `query ($id: ID!) { device(id: $id) { id name telemetry myAccess { permissions share { id } } } }`;
-const REBOOT = `mutation ($id: ID!) { rebootDevice(deviceId: $id) { id } }`;
-const SHARED_WITH_ME = `query ($status: [ShareStatus!]) { sharedWithMe(status: $status) { edges { node { id status } } } }`;
-const SHARERS = `{ shareSharers { edges { node { counts { active pending } } } } }`;
-const EVENTS = `subscription ($shareId: ID) { shareStatusChanged(shareId: $shareId) { cursor type share { id } } }`;
+const DEVICE = SharingDeviceMyAccessDocument;
+const REBOOT = SharingRebootDeviceDocument;
+const SHARED_WITH_ME = SharingSharedWithMeByStatusDocument;
+const SHARERS = SharingShareSharersAllDocument;
+const EVENTS = SharingShareStatusChangedCursorDocument;
 
 /**
  * SPEC §2 "Accepting": a recipient accepts a share into one enterprise of theirs, and from then on
@@ -50,19 +62,11 @@ describe('received devices are seen and used only while acting in the receiving 
   const as = (session: Session, enterpriseId?: string) => ({ token: session.token, enterpriseId });
 
   it('acting in the receiving enterprise, the recipient reads, operates and lists what the share grants', async () => {
-    const device = await server.gql<{ device: { myAccess: { permissions: string[]; share: { id: string } } } }>(
-      DEVICE,
-      { id: deviceId },
-      as(rita, ritaEu),
-    );
+    const device = await server.gql(DEVICE, { id: deviceId }, as(rita, ritaEu));
     expect(errorCodes(device)).toEqual([]);
     expect(device.data!.device.myAccess).toEqual({ permissions: ['MONITOR', 'CONTROL'], share: { id: shareId } });
     expect(errorCodes(await server.gql(REBOOT, { id: deviceId }, as(rita, ritaEu)))).toEqual([]);
-    const listed = await server.gql<{ sharedWithMe: { edges: { node: { id: string } }[] } }>(
-      SHARED_WITH_ME,
-      {},
-      as(rita, ritaEu),
-    );
+    const listed = await server.gql(SHARED_WITH_ME, {}, as(rita, ritaEu));
     expect(nodes(listed.data!.sharedWithMe).map((share) => share.id)).toEqual([shareId]);
     expect(errorCodes(await server.gql(ShareDocument, { id: shareId }, as(rita, ritaEu)))).toEqual([]);
   });
@@ -71,9 +75,9 @@ describe('received devices are seen and used only while acting in the receiving 
     expect(errorCodes(await server.gql(DEVICE, { id: deviceId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await server.gql(REBOOT, { id: deviceId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await server.gql(ShareDocument, { id: shareId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
-    const listed = await server.gql<{ sharedWithMe: { edges: unknown[] } }>(SHARED_WITH_ME, {}, as(rita, ritaUs));
+    const listed = await server.gql(SHARED_WITH_ME, {}, as(rita, ritaUs));
     expect(listed.data!.sharedWithMe.edges).toEqual([]);
-    const sharers = await server.gql<{ shareSharers: { edges: unknown[] } }>(SHARERS, {}, as(rita, ritaUs));
+    const sharers = await server.gql(SHARERS, {}, as(rita, ritaUs));
     expect(sharers.data!.shareSharers.edges).toEqual([]);
   });
 
@@ -98,33 +102,20 @@ describe('received devices are seen and used only while acting in the receiving 
       const answer = await server.gql(operation, { id: deviceId, ...variables }, as(rita, ritaUs));
       expect([operation, errorCodes(answer)]).toEqual([operation, ['NOT_FOUND']]);
     }
-    const CHECK = `query ($ids: [ID!]!) {
-      canShareDevices(input: { deviceIds: $ids, recipientEmail: "onward@example.com", permissions: [MONITOR] }) {
-        devices { code }
-      }
-    }`;
-    const check = (enterpriseId: string) =>
-      server.gql<{ canShareDevices: { devices: { code: string | null }[] } }>(
-        CHECK,
-        { ids: [deviceId] },
-        as(rita, enterpriseId),
-      );
+    const CHECK = SharingCanShareOnwardDocument;
+    const check = (enterpriseId: string) => server.gql(CHECK, { ids: [deviceId] }, as(rita, enterpriseId));
     expect((await check(ritaUs)).data!.canShareDevices.devices).toEqual([{ code: 'NOT_FOUND' }]);
     expect((await check(ritaEu)).data!.canShareDevices.devices).toEqual([{ code: 'RESHARE_FORBIDDEN' }]);
-    const REMOVE = `mutation ($id: ID!, $deviceId: ID!) { removeSharedDevice(shareId: $id, deviceId: $deviceId) { id } }`;
+    const REMOVE = SharingRemoveSharedDeviceIdDocument;
     expect(errorCodes(await server.gql(REMOVE, { id: shareId, deviceId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
-    const LEAVE = `mutation ($id: ID!) { leaveShare(shareId: $id) { id } }`;
+    const LEAVE = SharingLeaveShareDocument;
     expect(errorCodes(await server.gql(LEAVE, { id: shareId }, as(rita, ritaUs)))).toEqual(['NOT_FOUND']);
   });
 
   it('an invitation not accepted yet is listed wherever the recipient acts', async () => {
     const { shareId: invitationId } = await world.share(acme, rita, [await world.device(acme)]);
     for (const enterpriseId of [ritaEu, ritaUs]) {
-      const listed = await server.gql<{ sharedWithMe: { edges: { node: { id: string; status: string } }[] } }>(
-        SHARED_WITH_ME,
-        {},
-        as(rita, enterpriseId),
-      );
+      const listed = await server.gql(SHARED_WITH_ME, {}, as(rita, enterpriseId));
       expect(nodes(listed.data!.sharedWithMe)).toContainEqual({ id: invitationId, status: 'PENDING' });
     }
   });
@@ -137,7 +128,7 @@ describe('received devices are seen and used only while acting in the receiving 
     expect(errorCodes(await server.gql(DEVICE, { id: deviceId }, as(colleague, ritaEu)))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await server.gql(REBOOT, { id: deviceId }, as(colleague, ritaEu)))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await server.gql(ShareDocument, { id: shareId }, as(colleague, ritaEu)))).toEqual(['NOT_FOUND']);
-    const listed = await server.gql<{ sharedWithMe: { edges: unknown[] } }>(SHARED_WITH_ME, {}, as(colleague, ritaEu));
+    const listed = await server.gql(SHARED_WITH_ME, {}, as(colleague, ritaEu));
     expect(listed.data!.sharedWithMe.edges).toEqual([]);
   });
 
@@ -148,7 +139,7 @@ describe('received devices are seen and used only while acting in the receiving 
       clients.push(client);
       const received: { type?: string; shareId?: string; error?: string }[] = [];
       client.subscribe<{ shareStatusChanged: { type: string; share: { id: string } } }>(
-        { query: EVENTS, variables },
+        { query: print(EVENTS), variables },
         {
           next: (result) =>
             received.push(
@@ -193,26 +184,17 @@ describe('received devices are seen and used only while acting in the receiving 
   it('sharedWithMe and shareSharers list live shares unless the status filter asks for ended ones', async () => {
     const cancelled = await world.ok(CancelShareDocument, { shareId }, { token: acme.admin.token });
     expect(cancelled.cancelShare).toEqual({ id: shareId, status: 'CANCELLED', endReason: 'CANCELLED_BY_SHARER' });
-    const live = await server.gql<{ sharedWithMe: { edges: { node: { id: string } }[] } }>(
-      SHARED_WITH_ME,
-      {},
-      as(rita, ritaEu),
-    );
+    const live = await server.gql(SHARED_WITH_ME, {}, as(rita, ritaEu));
     expect(nodes(live.data!.sharedWithMe).map((share) => share.id)).not.toContain(shareId);
-    const ended = await server.gql<{ sharedWithMe: { edges: { node: { id: string } }[] } }>(
-      SHARED_WITH_ME,
-      { status: ['CANCELLED'] },
-      as(rita, ritaEu),
-    );
+    const ended = await server.gql(SHARED_WITH_ME, { status: ['CANCELLED'] }, as(rita, ritaEu));
     expect(nodes(ended.data!.sharedWithMe).map((share) => share.id)).toEqual([shareId]);
     // Acme's live shares to Rita are now the two invitations of the tests above.
-    const COUNTS = `query ($status: [ShareStatus!]) { shareSharers(status: $status) { edges { node { counts { pending active cancelled } } } } }`;
-    type Counts = { shareSharers: { edges: { node: { counts: Record<string, number> } }[] } };
-    const sharers = await server.gql<Counts>(COUNTS, {}, as(rita, ritaEu));
+    const COUNTS = SharingShareSharersByStatusDocument;
+    const sharers = await server.gql(COUNTS, {}, as(rita, ritaEu));
     expect(nodes(sharers.data!.shareSharers).map((sharer) => sharer.counts)).toEqual([
       { pending: 2, active: 0, cancelled: 0 },
     ]);
-    const endedSharers = await server.gql<Counts>(COUNTS, { status: ['CANCELLED'] }, as(rita, ritaEu));
+    const endedSharers = await server.gql(COUNTS, { status: ['CANCELLED'] }, as(rita, ritaEu));
     expect(nodes(endedSharers.data!.shareSharers).map((sharer) => sharer.counts)).toEqual([
       { pending: 0, active: 0, cancelled: 1 },
     ]);
@@ -225,7 +207,7 @@ describe('received devices are seen and used only while acting in the receiving 
     const client = server.wsClient({ authorization: `Bearer ${rita.token}`, 'x-enterprise-id': ritaEu });
     const received: { type: string; shareId: string }[] = [];
     client.subscribe<{ shareStatusChanged: { type: string; share: { id: string } } }>(
-      { query: EVENTS },
+      { query: print(EVENTS) },
       {
         next: ({ data }) =>
           data && received.push({ type: data.shareStatusChanged.type, shareId: data.shareStatusChanged.share.id }),

@@ -1,3 +1,19 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import {
+  SharingAcceptShareStatusDocument,
+  SharingCancelShareStatusDocument,
+  SharingDeclineShareEndedDocument,
+  SharingLeaveShareEndedDocument,
+  SharingCancelSharedDevicesStatusDocument,
+  SharingCancelSharesToIdsDocument,
+  SharingDeviceVisibleDocument,
+  SharingDeleteDeviceDocument,
+  SharingRemoveSharedDeviceStatusDocument,
+  SharingShareEndDocument,
+  SharingShareEventsDocument,
+  SharingShareStatusChangedDocument,
+} from '../../support/graphql/documents.generated';
 import type { Client } from 'graphql-ws';
 import { eventually } from '../../support/eventually';
 import { ManualClock } from '../../support/manual-clock';
@@ -8,28 +24,15 @@ import { World, type Invitation, type Member, type Team } from '../../support/wo
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 
-const SHARE_FIELDS = `id status endReason endedAt devices { edges { node { deviceId status } } }`;
-const DECLINE = `mutation ($id: ID!) { declineShare(shareId: $id) { ${SHARE_FIELDS} } }`;
-const LEAVE = `mutation ($id: ID!) { leaveShare(shareId: $id) { ${SHARE_FIELDS} } }`;
-const CANCEL = `mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`;
-const CANCEL_DEVICES = `mutation ($id: ID!, $d: [ID!]!) { cancelSharedDevices(shareId: $id, deviceIds: $d) { status } }`;
-const REMOVE = `mutation ($id: ID!, $d: ID!) { removeSharedDevice(shareId: $id, deviceId: $d) { status } }`;
-const DELETE_DEVICE = `mutation ($id: ID!) { deleteDevice(deviceId: $id) }`;
-const SHARE = `query ($id: ID!) { share(id: $id) { status endReason } }`;
-const EVENTS = `query ($id: ID!) {
-  shareEvents(shareId: $id, first: 100) { edges { node { type previousStatus status endReason deviceIds } } }
-}`;
-const SUBSCRIPTION = `subscription ($shareId: ID) {
-  shareStatusChanged(shareId: $shareId) { type previousStatus status endReason deviceIds share { id status endReason } }
-}`;
-
-interface ShareAnswer {
-  id: string;
-  status: string;
-  endReason: string | null;
-  endedAt: string | null;
-  devices: { edges: { node: { deviceId: string; status: string } }[] };
-}
+const DECLINE = SharingDeclineShareEndedDocument;
+const LEAVE = SharingLeaveShareEndedDocument;
+const CANCEL = SharingCancelShareStatusDocument;
+const CANCEL_DEVICES = SharingCancelSharedDevicesStatusDocument;
+const REMOVE = SharingRemoveSharedDeviceStatusDocument;
+const DELETE_DEVICE = SharingDeleteDeviceDocument;
+const SHARE = SharingShareEndDocument;
+const EVENTS = SharingShareEventsDocument;
+const SUBSCRIPTION = SharingShareStatusChangedDocument;
 
 interface Event {
   type: string;
@@ -45,7 +48,7 @@ function watch(client: Client, shareId: string) {
   const events: Event[] = [];
   const errors: unknown[] = [];
   const dispose = client.subscribe<{ shareStatusChanged: Event }>(
-    { query: SUBSCRIPTION, variables: { shareId } },
+    { query: print(SUBSCRIPTION), variables: { shareId } },
     {
       next: (result) => {
         if (result.data) events.push(result.data.shareStatusChanged);
@@ -95,11 +98,15 @@ describe('how a share ends: the recipient declines or leaves, and every ended sh
   const subscriber = (who: Session) => server.wsClient({ authorization: `Bearer ${who.token}` });
 
   /** `who` runs `query` acting in `enterpriseId` (its own enterprise by default). */
-  const as = (who: Member, query: string, variables: Record<string, unknown>, enterpriseId = who.enterpriseId) =>
-    server.gql<Record<string, ShareAnswer>>(query, variables, { token: who.token, enterpriseId });
+  const as = <T, V extends Record<string, unknown>>(
+    who: Member,
+    document: TypedDocumentNode<T, V>,
+    variables: V,
+    enterpriseId = who.enterpriseId,
+  ) => server.gql(document, variables, { token: who.token, enterpriseId });
 
   const shareState = async (shareId: string) => {
-    const response = await server.gql<{ share: { status: string; endReason: string | null } }>(
+    const response = await server.gql(
       SHARE,
       { id: shareId },
       { token: sharer().token, enterpriseId: team.enterpriseId },
@@ -109,7 +116,7 @@ describe('how a share ends: the recipient declines or leaves, and every ended sh
   };
 
   const eventsOf = async (shareId: string): Promise<Event[]> => {
-    const response = await server.gql<{ shareEvents: { edges: { node: Event }[] } }>(
+    const response = await server.gql(
       EVENTS,
       { id: shareId },
       { token: sharer().token, enterpriseId: team.enterpriseId },
@@ -178,7 +185,7 @@ describe('how a share ends: the recipient declines or leaves, and every ended sh
       // The link offers nothing any more.
       const token = new URL(sent.shareLink).searchParams.get('token');
       const accepted = await server.gql(
-        `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
+        SharingAcceptShareStatusDocument,
         { input: { token, enterpriseId: recipient.enterpriseId } },
         { token: recipient.token },
       );
@@ -245,7 +252,7 @@ describe('how a share ends: the recipient declines or leaves, and every ended sh
         ]),
       );
       for (const deviceId of [pump, chiller]) {
-        const seen = await as(recipient, `query ($id: ID!) { device(id: $id) { id } }`, { id: deviceId });
+        const seen = await as(recipient, SharingDeviceVisibleDocument, { id: deviceId });
         expect(errorCodes(seen)).toEqual(['NOT_FOUND']);
       }
 
@@ -297,7 +304,7 @@ describe('how a share ends: the recipient declines or leaves, and every ended sh
     const operator = { ...team.operator!, enterpriseId: team.enterpriseId };
     const recipient = await world.person('Rita');
     const sent = await world.share(team, recipient, [await world.device(team)], { by: operator });
-    const refusals = async (mutation: string) =>
+    const refusals = async (mutation: TypedDocumentNode<unknown, { id: string }>) =>
       Promise.all(
         [operator, team.admin, stranger].map(async (who) => errorCodes(await as(who, mutation, { id: sent.shareId }))),
       );
@@ -333,13 +340,9 @@ describe('how a share ends: the recipient declines or leaves, and every ended sh
     it('cancelSharesTo ends each share CANCELLED_BY_SHARER', async () => {
       const { recipient, sent: first } = await invitation([await world.device(team)]);
       const second = await world.share(team, recipient, [await world.device(team)], { permissions: ['REPORTS'] });
-      const response = await as(
-        sharer(),
-        `mutation ($email: Email!) { cancelSharesTo(recipientEmail: $email) { id } }`,
-        {
-          email: recipient.account.email,
-        },
-      );
+      const response = await as(sharer(), SharingCancelSharesToIdsDocument, {
+        email: recipient.account.email,
+      });
       expect(errorCodes(response)).toEqual([]);
       for (const { shareId } of [first, second]) {
         expect((await ending(shareId)).share).toEqual({ status: 'CANCELLED', endReason: 'CANCELLED_BY_SHARER' });

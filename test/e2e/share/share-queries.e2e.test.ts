@@ -1,15 +1,28 @@
+import {
+  SharingDeviceSharesDocument,
+  SharingShareStatusDocument,
+  SharingShareGraphDocument,
+  SharingShareRecipientCursorsDocument,
+  SharingShareRecipientsPageDocument,
+  SharingShareRecipientsFirstDocument,
+  SharingShareSharersDocument,
+  SharingSharedByMeDocument,
+  type SharingSharedByMeQuery,
+  SharingSharedWithMeDocument,
+} from '../../support/graphql/documents.generated';
 import { randomUUID } from 'node:crypto';
-import { errorCodes, nodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
+import {
+  errorCodes,
+  nodes,
+  startTestServer,
+  type GraphQLResponse,
+  type Session,
+  type TestServer,
+} from '../../support/test-server';
 import { World, type Member, type Team } from '../../support/world';
 
-const SHARED_BY_ME = `query ($status: [ShareStatus!], $email: Email, $first: Int, $after: String) {
-  sharedByMe(status: $status, recipientEmail: $email, first: $first, after: $after) {
-    edges { cursor node { id status recipientEmail } } pageInfo { hasNextPage endCursor }
-  }
-}`;
-const SHARED_WITH_ME = `query ($status: [ShareStatus!]) {
-  sharedWithMe(status: $status) { edges { node { id status sharer { email } } } }
-}`;
+const SHARED_BY_ME = SharingSharedByMeDocument;
+const SHARED_WITH_ME = SharingSharedWithMeDocument;
 
 describe('reading shares', () => {
   let server: TestServer;
@@ -38,24 +51,18 @@ describe('reading shares', () => {
   afterAll(() => server.close());
 
   it('share(id) answers the sharer and the recipient, and NOT_FOUND to anyone else', async () => {
-    const query = `query ($id: ID!) { share(id: $id) { id status } }`;
+    const query = SharingShareStatusDocument;
     for (const who of [sharer, recipient]) {
-      expect(
-        (await server.gql<{ share: { id: string } }>(query, { id: shareIds[0] }, { token: who.token })).data!.share.id,
-      ).toBe(shareIds[0]);
+      expect((await server.gql(query, { id: shareIds[0] }, { token: who.token })).data!.share.id).toBe(shareIds[0]);
     }
     expect(errorCodes(await server.gql(query, { id: shareIds[0] }, { token: stranger.token }))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await server.gql(query, { id: randomUUID() }, { token: sharer.token }))).toEqual(['NOT_FOUND']);
   });
 
   it('sharedByMe lists the shares sent, newest first, filtered by status and recipient', async () => {
-    const all = await server.gql<{ sharedByMe: { edges: { node: { id: string } }[] } }>(
-      SHARED_BY_ME,
-      {},
-      { token: sharer.token },
-    );
+    const all = await server.gql(SHARED_BY_ME, {}, { token: sharer.token });
     expect(all.data!.sharedByMe.edges.map((edge) => edge.node.id)).toEqual([...shareIds].reverse());
-    const active = await server.gql<{ sharedByMe: { edges: { node: { id: string } }[] } }>(
+    const active = await server.gql(
       SHARED_BY_ME,
       { status: ['ACTIVE'] },
       {
@@ -63,7 +70,7 @@ describe('reading shares', () => {
       },
     );
     expect(active.data!.sharedByMe.edges.map((edge) => edge.node.id)).toEqual([shareIds[0]]);
-    const toRecipient = await server.gql<{ sharedByMe: { edges: { node: { id: string } }[] } }>(
+    const toRecipient = await server.gql(
       SHARED_BY_ME,
       { email: recipient.account.email.toUpperCase() },
       { token: sharer.token },
@@ -73,7 +80,7 @@ describe('reading shares', () => {
       shareIds[1],
       shareIds[0],
     ]);
-    const nothing = await server.gql<{ sharedByMe: { edges: unknown[] } }>(SHARED_BY_ME, {}, { token: stranger.token });
+    const nothing = await server.gql(SHARED_BY_ME, {}, { token: stranger.token });
     expect(nothing.data!.sharedByMe.edges).toEqual([]);
   });
 
@@ -90,11 +97,11 @@ describe('reading shares', () => {
         ]);
         lateShareId = late.shareId;
       }
-      const page: {
-        data?: {
-          sharedByMe: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
-        } | null;
-      } = await server.gql(SHARED_BY_ME, { first: 2, after }, { token: sharer.token });
+      const page: GraphQLResponse<SharingSharedByMeQuery> = await server.gql(
+        SHARED_BY_ME,
+        { first: 2, after },
+        { token: sharer.token },
+      );
       seen.push(...page.data!.sharedByMe.edges.map((edge) => edge.node.id));
       after = page.data!.sharedByMe.pageInfo.hasNextPage ? page.data!.sharedByMe.pageInfo.endCursor : null;
     } while (after);
@@ -103,16 +110,14 @@ describe('reading shares', () => {
   });
 
   it('sharedWithMe lists what was sent to the viewer: accepted, and pending for its e-mail', async () => {
-    const mine = await server.gql<{
-      sharedWithMe: { edges: { node: { id: string; status: string; sharer: { email: string } } }[] };
-    }>(SHARED_WITH_ME, {}, { token: recipient.token });
+    const mine = await server.gql(SHARED_WITH_ME, {}, { token: recipient.token });
     expect(mine.data!.sharedWithMe.edges.map((edge) => [edge.node.id, edge.node.status])).toEqual([
       [shareIds[2], 'PENDING'],
       [shareIds[1], 'PENDING'],
       [shareIds[0], 'ACTIVE'],
     ]);
     expect(mine.data!.sharedWithMe.edges[0].node.sharer.email).toBe(sharer.account.email);
-    const active = await server.gql<{ sharedWithMe: { edges: unknown[] } }>(
+    const active = await server.gql(
       SHARED_WITH_ME,
       { status: ['ACTIVE'] },
       {
@@ -120,20 +125,11 @@ describe('reading shares', () => {
       },
     );
     expect(active.data!.sharedWithMe.edges).toHaveLength(1);
-    expect(
-      (await server.gql<{ sharedWithMe: { edges: unknown[] } }>(SHARED_WITH_ME, {}, { token: stranger.token })).data!
-        .sharedWithMe.edges,
-    ).toEqual([]);
+    expect((await server.gql(SHARED_WITH_ME, {}, { token: stranger.token })).data!.sharedWithMe.edges).toEqual([]);
   });
 
   it('shareRecipients groups "Shared by me" per recipient, with counts per status', async () => {
-    const response = await server.gql<{
-      shareRecipients: { edges: { node: { recipientEmail: string; counts: Record<string, number> } }[] };
-    }>(
-      `{ shareRecipients { edges { cursor node { recipientEmail counts { pending active cancelled expired } latestExpiresAt } } } }`,
-      {},
-      { token: sharer.token },
-    );
+    const response = await server.gql(SharingShareRecipientCursorsDocument, {}, { token: sharer.token });
     expect(errorCodes(response)).toEqual([]);
     const byEmail = new Map(
       response.data!.shareRecipients.edges.map((edge) => [edge.node.recipientEmail, edge.node.counts]),
@@ -142,16 +138,11 @@ describe('reading shares', () => {
     expect(byEmail.get('other3@example.com')).toEqual({ pending: 1, active: 0, cancelled: 0, expired: 0 });
     const emails = response.data!.shareRecipients.edges.map((edge) => edge.node.recipientEmail);
     expect(emails).toEqual([...emails].sort());
-    const second = await server.gql<{ shareRecipients: { edges: { node: { recipientEmail: string } }[] } }>(
-      `query ($after: String) { shareRecipients(first: 1, after: $after) { edges { node { recipientEmail } } } }`,
+    const second = await server.gql(
+      SharingShareRecipientsPageDocument,
       {
-        after: (
-          await server.gql<{ shareRecipients: { pageInfo: { endCursor: string } } }>(
-            `{ shareRecipients(first: 1) { pageInfo { endCursor } } }`,
-            {},
-            { token: sharer.token },
-          )
-        ).data!.shareRecipients.pageInfo.endCursor,
+        after: (await server.gql(SharingShareRecipientsFirstDocument, {}, { token: sharer.token })).data!
+          .shareRecipients.pageInfo.endCursor,
       },
       { token: sharer.token },
     );
@@ -159,10 +150,8 @@ describe('reading shares', () => {
   });
 
   it('shareSharers groups "Shared with me" per sharer', async () => {
-    const response = await server.gql<{
-      shareSharers: { edges: { node: { sharer: { id: string; email: string }; counts: Record<string, number> } }[] };
-    }>(
-      `{ shareSharers { edges { node { sharer { id email } counts { pending active cancelled expired } } } } }`,
+    const response = await server.gql(
+      SharingShareSharersDocument,
       {},
       {
         token: recipient.token,
@@ -178,47 +167,27 @@ describe('reading shares', () => {
   });
 
   it("shareGraph lists the enterprise's device → recipient edges for its ADMINs; others get FORBIDDEN or NOT_FOUND", async () => {
-    const graph = `query ($e: ID, $status: [SharedDeviceStatus!]) {
-      shareGraph(enterpriseId: $e, status: $status) {
-        edges { node { status degraded effectivePermissions device { id } share { id recipientEmail permissions expiresAt } } }
-      }
-    }`;
+    const graph = SharingShareGraphDocument;
     const { enterpriseId } = team;
-    const response = await server.gql<{
-      shareGraph: { edges: { node: { status: string; share: { id: string; recipientEmail: string } } }[] };
-    }>(graph, { e: enterpriseId }, { token: sharer.token });
+    const response = await server.gql(graph, { e: enterpriseId }, { token: sharer.token });
     expect(errorCodes(response)).toEqual([]);
     expect(response.data!.shareGraph.edges.map((edge) => edge.node.share.id)).toEqual([...shareIds].reverse());
-    const active = await server.gql<{ shareGraph: { edges: { node: { share: { id: string } } }[] } }>(
-      graph,
-      { e: enterpriseId, status: ['ACTIVE'] },
-      { token: sharer.token },
-    );
+    const active = await server.gql(graph, { e: enterpriseId, status: ['ACTIVE'] }, { token: sharer.token });
     expect(active.data!.shareGraph.edges.map((edge) => edge.node.share.id)).toEqual([shareIds[0]]);
     expect(errorCodes(await server.gql(graph, { e: enterpriseId }, { token: stranger.token }))).toEqual(['NOT_FOUND']);
   });
 
   it('device.shares shows the owner ADMIN who it is shared with; device.myAccess says what the viewer may do', async () => {
     const [deviceId] = deviceIds;
-    const query = `query ($id: ID!) { device(id: $id) { shares { edges { node { id recipientEmail } } } myAccess { role permissions share { id } } } }`;
-    const owner = await server.gql<{
-      device: {
-        shares: { edges: { node: { id: string } }[] };
-        myAccess: { role: string; permissions: string[]; share: null };
-      };
-    }>(query, { id: deviceId }, { token: sharer.token });
+    const query = SharingDeviceSharesDocument;
+    const owner = await server.gql(query, { id: deviceId }, { token: sharer.token });
     expect(nodes(owner.data!.device.shares).map((share) => share.id)).toEqual([shareIds[0]]);
     expect(owner.data!.device.myAccess).toEqual({
       role: 'ADMIN',
       permissions: ['MONITOR', 'CONFIGURE', 'CONTROL', 'FIRMWARE', 'LICENSE', 'REPORTS', 'NOTIFICATIONS'],
       share: null,
     });
-    const received = await server.gql<{
-      device: {
-        shares: { edges: { node: unknown }[] };
-        myAccess: { role: null; permissions: string[]; share: { id: string } };
-      };
-    }>(query, { id: deviceId }, { token: recipient.token });
+    const received = await server.gql(query, { id: deviceId }, { token: recipient.token });
     expect(nodes(received.data!.device.shares)).toEqual([]);
     expect(received.data!.device.myAccess).toEqual({
       role: null,
