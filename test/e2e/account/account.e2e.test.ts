@@ -1,9 +1,15 @@
+import {
+  AccountAuditLogDocument,
+  AccountLogInDocument,
+  AccountMeDocument,
+  AccountSignUpDocument,
+} from '../../support/graphql/documents.generated';
 import { ManualClock } from '../../support/manual-clock';
 import { errorCodes, startTestServer, TEST_PASSWORD, type TestServer } from '../../support/test-server';
 
-const SIGN_UP = `mutation ($input: SignUpInput!) { signUp(input: $input) { token account { id email name } } }`;
-const LOG_IN = `mutation ($email: Email!, $password: String!) { logIn(email: $email, password: $password) { token account { id email } } }`;
-const ME = `{ me { id email name memberships { edges { node { role } } } } }`;
+const SIGN_UP = AccountSignUpDocument;
+const LOG_IN = AccountLogInDocument;
+const ME = AccountMeDocument;
 
 describe('accounts and sessions', () => {
   let server: TestServer;
@@ -14,17 +20,13 @@ describe('accounts and sessions', () => {
 
   it('signUp creates an account and answers a token that authenticates it', async () => {
     const { token, account } = await server.signUp('Ann');
-    const me = await server.gql<{ me: { id: string; name: string; memberships: { edges: unknown[] } } }>(
-      ME,
-      {},
-      { token },
-    );
+    const me = await server.gql(ME, {}, { token });
     expect(me.errors).toBeUndefined();
     expect(me.data?.me).toMatchObject({ id: account.id, name: 'Ann', memberships: { edges: [] } });
   });
 
   it('signUp normalises the e-mail: trimmed and lower case', async () => {
-    const response = await server.gql<{ signUp: { account: { email: string } } }>(SIGN_UP, {
+    const response = await server.gql(SIGN_UP, {
       input: { email: '  Mixed.Case@Example.COM ', password: TEST_PASSWORD, name: 'Mixed' },
     });
     expect(response.data?.signUp.account.email).toBe('mixed.case@example.com');
@@ -63,12 +65,12 @@ describe('accounts and sessions', () => {
 
   it('logIn with the right password answers a working token, whatever the case of the e-mail', async () => {
     const { account } = await server.signUp('Logger', 'logger@example.com');
-    const response = await server.gql<{ logIn: { token: string; account: { id: string } } }>(LOG_IN, {
+    const response = await server.gql(LOG_IN, {
       email: 'Logger@Example.com',
       password: TEST_PASSWORD,
     });
     expect(response.data?.logIn.account.id).toBe(account.id);
-    const me = await server.gql<{ me: { id: string } }>(ME, {}, { token: response.data!.logIn.token });
+    const me = await server.gql(ME, {}, { token: response.data!.logIn.token });
     expect(me.data?.me.id).toBe(account.id);
   });
 
@@ -105,7 +107,7 @@ describe('accounts and sessions', () => {
   });
 
   it('me without a token answers UNAUTHENTICATED', async () => {
-    expect(errorCodes(await server.gql(ME))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await server.gql(ME, {}))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('a forged, malformed or expired token answers UNAUTHENTICATED with HTTP 401', async () => {
@@ -121,11 +123,7 @@ describe('accounts and sessions', () => {
   it('signUp, the e-mail verification and logIn are written to the event log', async () => {
     const { token, account } = await server.signUp();
     await server.gql(LOG_IN, { email: account.email, password: TEST_PASSWORD });
-    const log = await server.gql<{ auditLog: { edges: { node: { action: string; targetId: string } }[] } }>(
-      `{ auditLog { edges { node { action targetId } } } }`,
-      {},
-      { token },
-    );
+    const log = await server.gql(AccountAuditLogDocument, {}, { token });
     expect(log.data?.auditLog.edges.map((edge) => edge.node)).toEqual([
       { action: 'account.logged_in', targetId: account.id },
       { action: 'account.email_verified', targetId: account.id },

@@ -1,15 +1,16 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import {
+  AuditAuditLogDocument,
+  AuditCancelSharedDevicesDocument,
+  AuditResendShareInvitationDocument,
+} from '../../support/graphql/documents.generated';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
 import { CancelShareDocument } from '../../support/graphql/documents.generated';
 import { World, type Team } from '../../support/world';
 
-const LOG = `query ($enterpriseId: ID, $deviceId: ID, $first: Int, $after: String) {
-  auditLog(enterpriseId: $enterpriseId, deviceId: $deviceId, first: $first, after: $after) {
-    edges { cursor node { action targetType targetId details actor { id } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-const CANCEL_DEVICES = `mutation ($id: ID!, $deviceIds: [ID!]!) { cancelSharedDevices(shareId: $id, deviceIds: $deviceIds) { status } }`;
-const RESEND = `mutation ($id: ID!) { resendShareInvitation(shareId: $id) { confirmationCode } }`;
+const LOG = AuditAuditLogDocument;
+const CANCEL_DEVICES = AuditCancelSharedDevicesDocument;
+const RESEND = AuditResendShareInvitationDocument;
 
 interface Event {
   action: string;
@@ -42,12 +43,12 @@ describe('the event log of a device (auditLog with deviceId)', () => {
   const device = () => world.device(owner);
 
   /** Runs an operation as the owner's ADMIN, failing the test on any error. */
-  const byAdmin = (query: string, variables: Record<string, unknown>) =>
-    world.ok(query, variables, { token: admin.token, enterpriseId });
+  const byAdmin = <T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables: V) =>
+    world.ok(document, variables, { token: admin.token, enterpriseId });
   const cancel = (shareId: string) => world.ok(CancelShareDocument, { shareId }, { token: admin.token, enterpriseId });
 
   async function log(reader: Session, variables: Record<string, unknown>): Promise<Event[]> {
-    const response = await server.gql<Log>(LOG, { first: 500, ...variables }, { token: reader.token });
+    const response = await server.gql(LOG, { first: 500, ...variables }, { token: reader.token });
     expect(errorCodes(response)).toEqual([]);
     return response.data!.auditLog.edges.map((edge) => edge.node);
   }
@@ -157,7 +158,7 @@ describe('the event log of a device (auditLog with deviceId)', () => {
     const paged: (string | undefined)[][] = [];
     let after: string | null = null;
     do {
-      const response: { data?: Log | null } = await server.gql<Log>(
+      const response: { data?: Log | null } = await server.gql(
         LOG,
         { enterpriseId, deviceId, first: 2, after },
         { token: admin.token },

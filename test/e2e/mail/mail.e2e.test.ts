@@ -1,3 +1,9 @@
+import {
+  MailAcceptShareDocument,
+  MailCancelShareDocument,
+  MailResendShareInvitationDocument,
+  MailShareDevicesDocument,
+} from '../../support/graphql/documents.generated';
 import { capturedLogger } from '../../support/captured-logger';
 import { eventually } from '../../support/eventually';
 import { ManualClock } from '../../support/manual-clock';
@@ -39,8 +45,8 @@ describe('e-mail delivery', () => {
       expect(mail.subject).toBe('Devices have been shared with you on devshare');
       const code = /confirmation code: (\d{6})/.exec(mail.text)![1];
       expect(mail.text).toContain('http://devshare.test/shares/accept?token=');
-      const accepted = await server.gql<{ acceptShare: { status: string } }>(
-        `mutation ($input: AcceptShareInput!) { acceptShare(input: $input) { status } }`,
+      const accepted = await server.gql(
+        MailAcceptShareDocument,
         { input: { shareId, code } },
         { token: recipient.token },
       );
@@ -68,14 +74,8 @@ describe('e-mail delivery', () => {
       ];
       // Written out: world.share takes no description, and its answer has no invitationExpiresAt.
       const expiresAt = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
-      const shared = await server.gql<{
-        shareDevices: {
-          confirmationCode: string;
-          shareLink: string;
-          share: { id: string; invitationExpiresAt: string };
-        };
-      }>(
-        `mutation ($input: ShareDevicesInput!) { shareDevices(input: $input) { confirmationCode shareLink share { id invitationExpiresAt } } }`,
+      const shared = await server.gql(
+        MailShareDevicesDocument,
         {
           input: {
             deviceIds,
@@ -108,7 +108,7 @@ describe('e-mail delivery', () => {
     const smtp = await startSmtp();
     const clock = new ManualClock();
     const server = await startTestServer({ clock, config: { smtpUrl: smtp.url } });
-    const RESEND = `mutation ($id: ID!) { resendShareInvitation(shareId: $id) { confirmationCode } }`;
+    const RESEND = MailResendShareInvitationDocument;
     const invitations = () =>
       smtp.received.filter((m) => m.subject === 'Devices have been shared with you on devshare');
     /** Resolves once `n` messages have had a failed attempt and wait for their retry. */
@@ -126,11 +126,7 @@ describe('e-mail delivery', () => {
       smtp.state.refuse = 1;
       const shareId = await shareWith(server, sharer, recipient.account.email);
       await waitingForRetry(1);
-      const resent = await server.gql<{ resendShareInvitation: { confirmationCode: string } }>(
-        RESEND,
-        { id: shareId },
-        { token: sharer.token },
-      );
+      const resent = await server.gql(RESEND, { id: shareId }, { token: sharer.token });
       const freshCode = resent.data!.resendShareInvitation.confirmationCode;
       await eventually(() => invitations()[0]);
       clock.advance(2_000);
@@ -142,11 +138,7 @@ describe('e-mail delivery', () => {
       smtp.state.refuse = 1;
       await server.gql(RESEND, { id: shareId }, { token: sharer.token });
       await waitingForRetry(1);
-      const cancelled = await server.gql(
-        `mutation ($id: ID!) { cancelShare(shareId: $id) { status } }`,
-        { id: shareId },
-        { token: sharer.token },
-      );
+      const cancelled = await server.gql(MailCancelShareDocument, { id: shareId }, { token: sharer.token });
       expect(errorCodes(cancelled)).toEqual([]);
       clock.advance(2_000);
       await everyMessageMarkedSent(server);

@@ -1,18 +1,22 @@
+import { print } from 'graphql';
+import {
+  SharingExtendShareIdDocument,
+  SharingSetMemberRoleDocument,
+  SharingShareEventsAfterDocument,
+  SharingShareEventsFirstDocument,
+  SharingShareEventsAfterDefaultDocument,
+  SharingShareStatusResumedDocument,
+} from '../../support/graphql/documents.generated';
 import type { Client } from 'graphql-ws';
 import { EVENTS_MAY_BE_LOST } from '../../../src/modules/share/events/share-event-bus';
 import { eventually } from '../../support/eventually';
 import { ManualClock } from '../../support/manual-clock';
-import { addMember } from '../../support/members';
+import { addMember, type Role } from '../../support/members';
 import { CancelShareDocument, type Permission } from '../../support/graphql/documents.generated';
 import { errorCodes, nodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
 import { World, type Invitation, type Member, type Team } from '../../support/world';
 
-const SUBSCRIPTION = `subscription ($shareId: ID, $after: String) {
-  shareStatusChanged(shareId: $shareId, after: $after) {
-    cursor type previousStatus status deviceIds
-    share { id status devices { edges { node { deviceId status device { id name } } } } }
-  }
-}`;
+const SUBSCRIPTION = SharingShareStatusResumedDocument;
 
 interface Event {
   cursor: string;
@@ -33,7 +37,7 @@ function watch(client: Client, variables: Record<string, unknown> = {}) {
   const errors: unknown[] = [];
   let wake: () => void = () => {};
   const dispose = client.subscribe<{ shareStatusChanged: Event }>(
-    { query: SUBSCRIPTION, variables },
+    { query: print(SUBSCRIPTION), variables },
     {
       next: (result) => {
         if (result.data) events.push(result.data.shareStatusChanged);
@@ -225,8 +229,8 @@ describe('shareStatusChanged', () => {
     expect(new Set(cursors).size).toBe(cursors.length);
     expect(events[0]).toMatchObject({ type: 'CREATED', share: { id: b.shareId } });
     expect(events[1]).toMatchObject({ type: 'ACCEPTED', share: { id: a.shareId } });
-    const history = await server.gql<{ shareEvents: { edges: { cursor: string }[] } }>(
-      `query ($after: String) { shareEvents(after: $after, first: 100) { edges { cursor } } }`,
+    const history = await server.gql(
+      SharingShareEventsAfterDocument,
       { after: created.cursor },
       { token: sharer.token },
     );
@@ -236,22 +240,13 @@ describe('shareStatusChanged', () => {
 
   it('a stream resumed with `after` gets what commits during its replay at once, with no later change to push it', async () => {
     const { shareId } = await share(new Date(clock.now().getTime() + 30 * 24 * 3600 * 1000));
-    const extend = () =>
-      server.gql(
-        `mutation ($id: ID!) { extendShare(input: { shareId: $id, byDays: 1 }) { id } }`,
-        { id: shareId },
-        { token: sharer.token },
-      );
+    const extend = () => server.gql(SharingExtendShareIdDocument, { id: shareId }, { token: sharer.token });
     // A replay long enough to outlast 20 concurrent changes and their publication on a busy machine.
     const STORED = 1 + 500;
     const DURING = 20;
     for (let i = 0; i < STORED - 1; i++) await extend();
     // Resume from just before the share's first event (older ones may be past the retention by now).
-    const history = await server.gql<{ shareEvents: { edges: { cursor: string }[] } }>(
-      `query ($id: ID!) { shareEvents(shareId: $id, first: 1) { edges { cursor } } }`,
-      { id: shareId },
-      { token: sharer.token },
-    );
+    const history = await server.gql(SharingShareEventsFirstDocument, { id: shareId }, { token: sharer.token });
     const after = String(Number(history.data!.shareEvents.edges[0].cursor) - 1);
     const published: number[] = [];
     const unsubscribe = server.app.services.bus.subscribe((message) => {
@@ -307,7 +302,7 @@ describe('shareStatusChanged', () => {
     }
     await server.app.services.events.prune(new Date(clock.now().getTime() + 1));
     const history = await server.gql(
-      `query ($after: String) { shareEvents(after: $after) { edges { cursor } } }`,
+      SharingShareEventsAfterDefaultDocument,
       { after: String(Number(cursor) - 1) },
       { token: sharer.token },
     );
@@ -346,9 +341,9 @@ describe('shareStatusChanged', () => {
   it('rights are checked at every delivery: an ADMIN demoted to VIEWER stops receiving the enterprise’s shares', async () => {
     const colleague = await server.signUp('Colleague');
     const { enterpriseId } = team;
-    const setRole = (role: string) =>
+    const setRole = (role: Role) =>
       server.gql(
-        `mutation ($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`,
+        SharingSetMemberRoleDocument,
         {
           input: { enterpriseId, accountId: colleague.account.id, role },
         },
