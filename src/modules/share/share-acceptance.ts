@@ -7,7 +7,7 @@ import type { Change, Changes } from '../../context/change';
 import type { RequestContext } from '../../context/request-context';
 import type { Database } from '../../database/database';
 import { Enterprise } from '../enterprise/enterprise.entity';
-import type { EnterpriseService } from '../enterprise/enterprise.service';
+import type { DataCenter } from '../enterprise/data-center';
 import { Membership } from '../enterprise/membership.entity';
 import { ShareInvitations } from './share-invitation';
 import { deviceStatusFor, ShareAction, ShareStatus } from './share-lifecycle';
@@ -16,6 +16,14 @@ import type { AcceptShareInput } from './share.inputs';
 import type { ShareSteps } from './share-steps';
 
 const MAX_CODE_FAILURES = 5;
+
+/**
+ * Makes the enterprise a recipient asks for while accepting (`newEnterprise`), inside the accepting
+ * change, with the recipient as its ADMIN (the enterprise module's createIn; composition.ts).
+ */
+export interface NewEnterprises {
+  createIn(change: Change, input: { name: string; dataCenter: DataCenter }): Promise<{ id: string }>;
+}
 
 /**
  * The recipient's side of the lifecycle (SPEC §2): accept an invitation (with its link token, or
@@ -27,7 +35,7 @@ export class ShareAcceptance {
     private readonly db: Database,
     private readonly changes: Changes,
     private readonly steps: ShareSteps,
-    private readonly enterprises: EnterpriseService,
+    private readonly enterprises: NewEnterprises,
     private readonly invitations: ShareInvitations,
     /**
      * Failed acceptShare attempts per account (ACCEPT_SHARE_FAILURES_PER_ACCOUNT), whatever shares
