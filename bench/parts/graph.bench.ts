@@ -74,7 +74,7 @@ export const DASHBOARD_QUERIES: DashboardQuery[] = [
       {
         text: `SELECT sd.id, sd."deviceId", sd.status, s.id AS "shareId", s."recipientEmail", s.status AS "shareStatus"
           FROM shared_device sd JOIN share s ON s.id = sd."shareId"
-          WHERE s."enterpriseId" = ? ORDER BY sd.id DESC LIMIT 501`,
+          WHERE sd."enterpriseId" = ? ORDER BY sd.id DESC LIMIT 501`,
         params: ({ enterpriseId }) => [enterpriseId],
       },
     ],
@@ -237,6 +237,7 @@ async function seed(server: TestServer, scale: (typeof SCALE)[Size]) {
         Object.assign(new SharedDevice(), {
           id: newId(),
           shareId: share.id,
+          enterpriseId: share.enterpriseId,
           deviceId: devices[index].id,
           status: status as string as SharedDeviceStatus,
           addedAt: createdAt,
@@ -270,13 +271,24 @@ async function load(server: TestServer, sharer: Session, body: string, seconds: 
       workers: 1,
       ...until,
     });
-  let result = await run({ duration: seconds });
-  if (result.requests.total === 0) result = await run({ amount: CONNECTIONS * 2 });
-  if (result.non2xx || result.errors) {
-    throw new Error(
-      `load failed: ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)}), ${result.errors} errors`,
-    );
+  const measure = async () => {
+    const result = await run({ duration: seconds });
+    return result.requests.total === 0 ? run({ amount: CONNECTIONS * 2 }) : result;
+  };
+  const failure = (result: autocannon.Result) =>
+    result.non2xx || result.errors
+      ? `${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)}), ${result.errors} errors (${result.timeouts} timeouts)`
+      : null;
+  let result = await measure();
+  // A socket error on a busy machine (seen once in CI: 1 error in 15 answers, no timeout) spoils
+  // the figures, not the server: measure again once; the same failure twice fails the run.
+  const first = failure(result);
+  if (first) {
+    console.error(`  · load of ${server.url}: ${first}; measuring again`);
+    result = await measure();
   }
+  const again = failure(result);
+  if (again) throw new Error(`load failed: ${again}`);
   return { perSecond: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
 }
 

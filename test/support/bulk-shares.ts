@@ -58,6 +58,7 @@ export async function insertShares(
       Object.assign(new SharedDevice(), {
         id: randomUUID(),
         shareId: share.id,
+        enterpriseId: share.enterpriseId,
         deviceId: randomUUID(),
         status: share.status === ShareStatus.PENDING ? SharedDeviceStatus.PENDING : SharedDeviceStatus.ACTIVE,
         addedAt: now,

@@ -73,7 +73,7 @@ export class ShareCommands {
         endReason: null,
       });
       const deviceIds = verdicts.map((verdict) => verdict.deviceId);
-      await this.steps.addDeviceRows(change, created.id, deviceIds, SharedDeviceStatus.PENDING);
+      await this.steps.addDeviceRows(change, created, deviceIds, SharedDeviceStatus.PENDING);
       await this.steps.record(change, created, CREATION, null, deviceIds);
       return { share: created, emailSent: await this.steps.inviteByMail(change, created) };
     });
@@ -148,7 +148,7 @@ export class ShareCommands {
       );
       refuseIfAny(verdicts);
       const added = verdicts.map((verdict) => verdict.deviceId);
-      await this.steps.addDeviceRows(change, share.id, added, deviceStatusFor(share.status));
+      await this.steps.addDeviceRows(change, share, added, deviceStatusFor(share.status));
       await this.steps.apply(change, share, ShareAction.ADD_DEVICES, { deviceIds: added });
       return share;
     });

@@ -233,11 +233,12 @@ export class ShareSteps {
     return deviceIds;
   }
 
-  async addDeviceRows(change: Change, shareId: string, deviceIds: string[], status: SharedDeviceStatus) {
+  async addDeviceRows(change: Change, share: Share, deviceIds: string[], status: SharedDeviceStatus) {
+    const { id: shareId, enterpriseId } = share;
     const addedAt = change.now;
     await change.manager.insert(
       SharedDevice,
-      deviceIds.map((deviceId) => ({ id: newId(), shareId, deviceId, status, addedAt, endedAt: null })),
+      deviceIds.map((deviceId) => ({ id: newId(), shareId, enterpriseId, deviceId, status, addedAt, endedAt: null })),
     );
   }
 

@@ -125,12 +125,21 @@ export class Share extends EnterpriseOwned {
 @Entity('shared_device')
 @Index(['deviceId', 'status'])
 @Index(['shareId', 'id'])
+@Index(['enterpriseId', 'id'])
 export class SharedDevice {
   @PrimaryColumn('uuid')
   id: string;
 
   @Column('uuid')
   shareId: string;
+
+  /**
+   * The enterprise of the share (`share.enterpriseId`, which never changes), kept on each row so
+   * that the share graph pages through one enterprise's edges in id order from one index
+   * (`(enterpriseId, id)`), without joining every share of the enterprise first.
+   */
+  @Column('uuid')
+  enterpriseId: string;
 
   @ManyToOne(() => Share, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'shareId' })

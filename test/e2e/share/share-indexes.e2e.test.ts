@@ -36,7 +36,7 @@ describeOnSqlite('share and device lookups', () => {
     ],
     [
       'shareGraph',
-      `SELECT edge.id FROM shared_device edge INNER JOIN share ON share.id = edge."shareId" WHERE share."enterpriseId" = 'x' ORDER BY edge.id DESC LIMIT 501`,
+      `SELECT edge.id FROM shared_device edge WHERE edge."enterpriseId" = 'x' AND edge.id < 'y' ORDER BY edge.id DESC LIMIT 501`,
     ],
     [
       'shareRecipients',
@@ -51,5 +51,13 @@ describeOnSqlite('share and device lookups', () => {
     const detail = await plan(sql);
     expect(detail).toMatch(/USING (COVERING )?INDEX/);
     expect(detail).not.toMatch(/^SCAN (share|shared_device|device|edge)\b/m);
+  });
+
+  it('a shareGraph page is one keyset scan of the (enterpriseId, id) index: no join, no sort of the enterprise’s edges', async () => {
+    const detail = await plan(
+      `SELECT edge.* FROM shared_device edge WHERE edge."enterpriseId" = 'x' AND edge.status IN ('ACTIVE') AND edge.id < 'y' ORDER BY edge.id DESC LIMIT 501`,
+    );
+    expect(detail).toMatch(/USING INDEX IDX_dad96916c87eba05099dc359ac/);
+    expect(detail).not.toMatch(/TEMP B-TREE|share/);
   });
 });
