@@ -1,7 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType, type PubSub } from 'type-graphql';
 import { createAuthChecker } from './context/auth-checker';
-import { checkIdArguments } from './context/id-arguments.middleware';
+import { checkIdArguments } from './context/id-arguments';
 import { accountFieldRules } from './modules/account/account.policy';
 import { AccountResolver } from './modules/account/account.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
@@ -51,15 +51,15 @@ const topicsUnused: PubSub = {
 };
 
 /** The executable schema; `container` hands type-graphql the app's resolver instances. */
-export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers,
     container,
     authChecker: createAuthChecker(accountFieldRules, enterpriseFieldRules, devicesAccess.fieldRules),
     pubSub: topicsUnused,
-    globalMiddlewares: [checkIdArguments],
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });
+  return checkIdArguments(schema);
 }
 
 /** The SDL committed as schema.graphql: sorted, so that it only changes when the API does. */

@@ -1,4 +1,10 @@
-import { errorCodes, startTestServer, type GraphQLResponse, type TestServer } from '../../support/test-server';
+import {
+  errorCodes,
+  startTestServer,
+  wsExecute,
+  type GraphQLResponse,
+  type TestServer,
+} from '../../support/test-server';
 import { World } from '../../support/world';
 
 const REGISTER = `mutation ($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`;
@@ -91,6 +97,17 @@ describe('malformed input gets a clear client error, never a 500', () => {
     const nested = await server.gql(REGISTER, { input: device({ groupId: "1' OR '1'='1" }) }, { token });
     expectClientError(nested, 'BAD_USER_INPUT');
     expect(nested.errors![0].message).toBe('input.groupId is not a valid ID');
+  });
+
+  it('a malformed ID in the arguments of a subscription answers BAD_USER_INPUT over graphql-ws, before it starts', async () => {
+    const client = server.wsClient({ authorization: `Bearer ${token}` });
+    try {
+      const result = await wsExecute(client, `subscription { shareStatusChanged(shareId: "nope") { type } }`);
+      expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors![0].message).toBe('shareId is not a valid ID');
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('a garbage cursor and a page size out of range answer BAD_USER_INPUT', async () => {
