@@ -1,6 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType, type PubSub } from 'type-graphql';
-import { createAuthChecker } from './context/auth-checker';
+import { enforceFieldRules } from './context/auth-checker';
 import { checkIdArguments } from './context/id-arguments';
 import { accountFieldRules } from './modules/account/account.policy';
 import { AccountResolver } from './modules/account/account.resolver';
@@ -55,11 +55,10 @@ export async function buildAppSchema(container?: ContainerType): Promise<GraphQL
   const schema = await buildSchema({
     resolvers,
     container,
-    authChecker: createAuthChecker(accountFieldRules, enterpriseFieldRules, devicesAccess.fieldRules),
     pubSub: topicsUnused,
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });
-  return checkIdArguments(schema);
+  return checkIdArguments(enforceFieldRules(schema, accountFieldRules, enterpriseFieldRules, devicesAccess.fieldRules));
 }
 
 /** The SDL committed as schema.graphql: sorted, so that it only changes when the API does. */

@@ -1,8 +1,8 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { Entity, Index, PrimaryColumn, Column } from 'typeorm';
 import { InstantColumn } from '../../database/columns';
-import { FieldRule } from '../../context/field-rule';
+import { FieldRule, ReadRule } from '../../context/field-rule';
 
 @ObjectType({ description: 'A person who logs in.' })
 @Entity('account')
@@ -16,7 +16,7 @@ export class Account {
     description:
       'Normalised (trimmed, lower case). Visible to the account itself, members of a common enterprise and the other party of a share.',
   })
-  @Authorized(FieldRule.AccountEmail)
+  @ReadRule(FieldRule.AccountEmail)
   @Index({ unique: true })
   @Column('varchar', { length: 254 })
   email: string;

@@ -11,12 +11,18 @@ import { membershipsOfAccount } from '../enterprise/enterprise.loaders';
  */
 export const accountFieldRules: FieldRules = {
   [FieldRule.AccountSelf]: (account, ctx) => ctx.viewer?.account.id === (account as Account).id,
-  [FieldRule.AccountEmail]: async (account, ctx) => {
+  [FieldRule.AccountEmail]: (account, ctx) => {
     const viewer = ctx.viewer;
     if (!viewer) return false;
-    if (viewer.account.id === (account as Account).id) return true;
-    const memberships = await ctx.loaders.of(membershipsOfAccount).load((account as Account).id);
-    if (memberships.some((membership) => viewer.roles.has(membership.enterpriseId))) return true;
-    return ctx.loaders.of(sharePartyLoader).load((account as Account).id);
+    const { id } = account as Account;
+    if (viewer.account.id === id) return true;
+    return ctx.loaders
+      .of(membershipsOfAccount)
+      .load(id)
+      .then(
+        (memberships) =>
+          memberships.some((membership) => viewer.roles.has(membership.enterpriseId)) ||
+          ctx.loaders.of(sharePartyLoader).load(id),
+      );
   },
 };

@@ -1,18 +1,6 @@
-import {
-  Arg,
-  Args,
-  Authorized,
-  Ctx,
-  Field,
-  FieldResolver,
-  Mutation,
-  ObjectType,
-  Query,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { EmailScalar } from '../../common/email.scalar';
-import { FieldRule } from '../../context/field-rule';
+import { FieldRule, ReadRule } from '../../context/field-rule';
 import type { RequestContext } from '../../context/request-context';
 import { PageArgs, paginate, type Connection } from '../../common/connection';
 import { MembershipConnection } from '../enterprise/enterprise.resolver';
@@ -73,7 +61,7 @@ export class AccountResolver {
     nullable: true,
     description: 'Whether the owner has proved the e-mail (verifyEmail); visible to the account itself.',
   })
-  @Authorized(FieldRule.AccountSelf)
+  @ReadRule(FieldRule.AccountSelf)
   emailVerified(@Root() account: Account): boolean {
     return account.emailVerifiedAt !== null;
   }
@@ -82,7 +70,7 @@ export class AccountResolver {
     nullable: true,
     description: 'Oldest first; visible to the account itself.',
   })
-  @Authorized(FieldRule.AccountSelf)
+  @ReadRule(FieldRule.AccountSelf)
   async memberships(
     @Root() account: Account,
     @Ctx() ctx: RequestContext,

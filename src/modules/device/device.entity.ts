@@ -1,7 +1,7 @@
 import { DateTimeISOResolver, JSONObjectResolver } from 'graphql-scalars';
-import { Authorized, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { FieldRule } from '../../context/field-rule';
+import { FieldRule, ReadRule } from '../../context/field-rule';
 import { InstantColumn, JsonColumn } from '../../database/columns';
 import { Account } from '../account/account.entity';
 import { EnterpriseOwned } from '../enterprise/enterprise-owned.entity';
@@ -58,27 +58,27 @@ export class Device extends EnterpriseOwned {
   private readonly registeredByRow?: Account;
 
   @Field(() => String, { nullable: true, description: 'Needs MONITOR.' })
-  @Authorized(FieldRule.DeviceMonitor)
+  @ReadRule(FieldRule.DeviceMonitor)
   @Column('varchar', { length: 64, nullable: true })
   firmwareVersion: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Needs MONITOR.' })
-  @Authorized(FieldRule.DeviceMonitor)
+  @ReadRule(FieldRule.DeviceMonitor)
   @Column('boolean', { default: false })
   online: boolean;
 
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Needs MONITOR.' })
-  @Authorized(FieldRule.DeviceMonitor)
+  @ReadRule(FieldRule.DeviceMonitor)
   @InstantColumn({ nullable: true })
   lastSeenAt: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Reported state, e.g. OK or ON_BATTERY. Needs MONITOR.' })
-  @Authorized(FieldRule.DeviceMonitor)
+  @ReadRule(FieldRule.DeviceMonitor)
   @Column('varchar', { length: 32, default: 'UNKNOWN' })
   status: string;
 
   @Field(() => JSONObjectResolver, { nullable: true, description: 'Latest readings. Needs MONITOR.' })
-  @Authorized(FieldRule.DeviceMonitor)
+  @ReadRule(FieldRule.DeviceMonitor)
   @JsonColumn()
   telemetry: Record<string, unknown>;
 
@@ -86,7 +86,7 @@ export class Device extends EnterpriseOwned {
     nullable: true,
     description: "Owner's ADMINs and OPERATORs; recipients with CONFIGURE.",
   })
-  @Authorized(FieldRule.DeviceConfiguration)
+  @ReadRule(FieldRule.DeviceConfiguration)
   @JsonColumn()
   configuration: Record<string, unknown>;
 

@@ -68,16 +68,19 @@ export function deviceAccess(reach: DeviceReach) {
     }
   }
 
-  /** SPEC §4 for devices: who reads which field of a device it can see. */
+  /** Whether the device reaches the viewer with `permission` (a promise: the grants may need loading). */
+  const reachesWith = (ctx: RequestContext, device: Device, permission: Permission) =>
+    sharedPermissions(ctx, device).then((permissions) => permissions.includes(permission));
+
+  /** SPEC §4 for devices: who reads which field of a device it can see (owner members at once). */
   const fieldRules: FieldRules = {
     [FieldRule.DeviceOwnerMember]: (device, ctx) => isOwnerMember(ctx, device as Device),
-    [FieldRule.DeviceMonitor]: async (device, ctx) =>
-      isOwnerMember(ctx, device as Device) ||
-      (await sharedPermissions(ctx, device as Device)).includes(Permission.MONITOR),
-    [FieldRule.DeviceConfiguration]: async (device, ctx) => {
+    [FieldRule.DeviceMonitor]: (device, ctx) =>
+      isOwnerMember(ctx, device as Device) || reachesWith(ctx, device as Device, Permission.MONITOR),
+    [FieldRule.DeviceConfiguration]: (device, ctx) => {
       const role = ctx.roleIn((device as Device).enterpriseId);
       if (role === Role.ADMIN || role === Role.OPERATOR) return true;
-      return !role && (await sharedPermissions(ctx, device as Device)).includes(Permission.CONFIGURE);
+      return !role && reachesWith(ctx, device as Device, Permission.CONFIGURE);
     },
   };
 

@@ -1,5 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { FieldRule } from '../../context/field-rule';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { FieldRule, ReadRule } from '../../context/field-rule';
 import type { RequestContext } from '../../context/request-context';
 import { Account } from '../account/account.entity';
 import { Enterprise } from '../enterprise/enterprise.entity';
@@ -71,13 +71,13 @@ export class DeviceResolver {
   }
 
   @FieldResolver(() => DeviceGroup, { nullable: true, description: "The owner's group it sits in." })
-  @Authorized(FieldRule.DeviceOwnerMember)
+  @ReadRule(FieldRule.DeviceOwnerMember)
   group(@Root() device: Device, @Ctx() ctx: RequestContext): Promise<DeviceGroup> | null {
     return device.groupId ? ctx.loaders.of(deviceGroupById).load(device.groupId) : null;
   }
 
   @FieldResolver(() => Account, { nullable: true, description: 'Who registered it (owner members).' })
-  @Authorized(FieldRule.DeviceOwnerMember)
+  @ReadRule(FieldRule.DeviceOwnerMember)
   registeredBy(@Root() device: Device, @Ctx() ctx: RequestContext): Promise<Account> | null {
     return device.registeredById ? ctx.loaders.of(accountById).load(device.registeredById) : null;
   }

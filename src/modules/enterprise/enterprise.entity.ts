@@ -1,7 +1,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { FieldRule } from '../../context/field-rule';
+import { FieldRule, ReadRule } from '../../context/field-rule';
 import { InstantColumn, JsonColumn } from '../../database/columns';
 import { DataCenter } from './data-center';
 
@@ -46,7 +46,7 @@ export class Enterprise {
   dataCenter: DataCenter;
 
   @Field(() => EnterpriseSettings, { nullable: true, description: 'Visible to members.' })
-  @Authorized(FieldRule.EnterpriseMember)
+  @ReadRule(FieldRule.EnterpriseMember)
   @JsonColumn()
   settings: EnterpriseSettings;
 

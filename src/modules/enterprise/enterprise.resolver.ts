@@ -1,7 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionType, PageArgs, paginate, type Connection } from '../../common/connection';
 import { Role } from '../../common/roles';
-import { FieldRule } from '../../context/field-rule';
+import { FieldRule, ReadRule } from '../../context/field-rule';
 import type { RequestContext } from '../../context/request-context';
 import { Account } from '../account/account.entity';
 import { DeviceGroup } from '../device/device-group.entity';
@@ -105,7 +105,7 @@ export class EnterpriseResolver {
   }
 
   @FieldResolver(() => MembershipConnection, { nullable: true, description: 'Oldest first; visible to members.' })
-  @Authorized(FieldRule.EnterpriseMember)
+  @ReadRule(FieldRule.EnterpriseMember)
   async members(
     @Root() enterprise: Enterprise,
     @Ctx() ctx: RequestContext,
@@ -118,7 +118,7 @@ export class EnterpriseResolver {
     nullable: true,
     description: 'Invitations nobody has answered yet (EXPIRED ones too), newest first; visible to ADMINs.',
   })
-  @Authorized(FieldRule.EnterpriseMember)
+  @ReadRule(FieldRule.EnterpriseMember)
   membershipInvitations(
     @Root() enterprise: Enterprise,
     @Ctx() ctx: RequestContext,
@@ -131,7 +131,7 @@ export class EnterpriseResolver {
     nullable: true,
     description: 'Every device group, parents before children; visible to members.',
   })
-  @Authorized(FieldRule.EnterpriseMember)
+  @ReadRule(FieldRule.EnterpriseMember)
   async groups(
     @Root() enterprise: Enterprise,
     @Ctx() ctx: RequestContext,
