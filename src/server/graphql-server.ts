@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -90,6 +91,9 @@ export async function startGraphqlServer({
     // main.ts owns SIGTERM/SIGINT: Apollo's own handler would re-raise the signal and skip our exit code.
     stopOnTerminationSignals: false,
     plugins: [
+      // Apollo's cache-control plugin (on by default) instruments every field of every answer for
+      // hints this API never gives; every answer is per viewer and `no-store` (http.ts says so).
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }),
       requestLogPlugin,
       guard.apolloPlugin(),

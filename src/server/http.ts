@@ -50,6 +50,8 @@ export function attachHttpRoutes(app: Express, { apollo, contexts, gate, limits,
     (req, res, next) => {
       res.locals.requestId = requestIdOf(req);
       res.setHeader('x-request-id', res.locals.requestId as string);
+      // Every answer is the viewer's own: no cache along the way may keep it.
+      res.setHeader('cache-control', 'no-store');
       next();
     },
     express.json({ limit: limits.maxRequestBytes }),

@@ -34,6 +34,23 @@ describe('HTTP endpoints', () => {
     }
   });
 
+  it('no GraphQL response may be stored by a cache (cache-control: no-store): answers are per viewer', async () => {
+    const server = await startTestServer();
+    try {
+      const post = (query: string) =>
+        fetch(server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query }),
+        });
+      for (const response of [await post('{ __typename }'), await post('{ me { id } }'), await post('{ nope }')]) {
+        expect(response.headers.get('cache-control')).toBe('no-store');
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('every GraphQL response carries a request id: the caller’s own when it is plain, a new one otherwise', async () => {
     const server = await startTestServer();
     try {
