@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
   AuditAuditLogDocument,
   AuditCancelSharedDevicesDocument,
-  AuditResendShareInvitationDocument,
+  ResendShareInvitationCodeDocument,
 } from '../../support/graphql/documents.generated';
 import { errorCodes, startTestServer, type Session, type TestServer } from '../../support/test-server';
 import { CancelShareDocument } from '../../support/graphql/documents.generated';
@@ -10,7 +10,7 @@ import { World, type Team } from '../../support/world';
 
 const LOG = AuditAuditLogDocument;
 const CANCEL_DEVICES = AuditCancelSharedDevicesDocument;
-const RESEND = AuditResendShareInvitationDocument;
+const RESEND = ResendShareInvitationCodeDocument;
 
 interface Event {
   action: string;

@@ -4,7 +4,7 @@ import {
   InventoryAddDeviceToNotificationPolicyDocument,
   InventoryApplyLicenseDocument,
   InventoryAuditLogActionsDocument,
-  InventoryCancelShareDocument,
+  CancelShareStatusDocument,
   InventoryConfigureAlarmDocument,
   InventoryCreateNotificationPolicyDocument,
   InventoryDeleteDeviceDocument,
@@ -164,7 +164,7 @@ describe('operating devices', () => {
     const deviceId = await device();
     const recipient = await recipientOf(deviceId, ['CONTROL']);
     await server.gql(
-      InventoryCancelShareDocument,
+      CancelShareStatusDocument,
       { id: recipient.shareId },
       {
         token: admin.token,

@@ -1,6 +1,6 @@
 import {
   EnterprisesCanShareDevicesDocument,
-  EnterprisesSetMemberRoleDocument,
+  SetMemberRoleDocument,
   EnterprisesSettingsAuditLogDocument,
   EnterprisesSettingsDocument,
   EnterprisesShareDevicesDocument,
@@ -84,7 +84,7 @@ describe('enterprise settings (updateEnterpriseSettings)', () => {
     const demoted = await server.signUp('Demoted');
     await addMember(server, admin, enterpriseId, demoted, 'ADMIN');
     await server.gql(
-      EnterprisesSetMemberRoleDocument,
+      SetMemberRoleDocument,
       { input: { enterpriseId, accountId: demoted.account.id, role: 'VIEWER' } },
       { token: admin.token },
     );

@@ -5,7 +5,7 @@ import {
   EnterprisesMemberAuditLogDocument,
   EnterprisesRemoveMemberDocument,
   EnterprisesRevokeInvitationDocument,
-  EnterprisesSetMemberRoleDocument,
+  SetMemberRoleDocument,
 } from '../../support/graphql/documents.generated';
 import { errorCodes, nodes, type TestServer } from '../../support/test-server';
 import { useEnterprises } from './enterprises';
@@ -19,7 +19,7 @@ describe('members: roles, leaving and removal, and their event log', () => {
   it("setMemberRole changes a member's role", async () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['VIEWER']);
     const response = await server.gql(
-      EnterprisesSetMemberRoleDocument,
+      SetMemberRoleDocument,
       { input: { enterpriseId, accountId: members[0].account.id, role: 'OPERATOR' } },
       { token: admin.token },
     );
@@ -29,7 +29,7 @@ describe('members: roles, leaving and removal, and their event log', () => {
   it('setMemberRole cannot demote the last ADMIN (CONFLICT)', async () => {
     const { enterpriseId, admin } = await enterpriseWith();
     const response = await server.gql(
-      EnterprisesSetMemberRoleDocument,
+      SetMemberRoleDocument,
       { input: { enterpriseId, accountId: admin.account.id, role: 'VIEWER' } },
       { token: admin.token },
     );
@@ -40,13 +40,13 @@ describe('members: roles, leaving and removal, and their event log', () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['OPERATOR']);
     const outsider = await server.signUp();
     const byOperator = await server.gql(
-      EnterprisesSetMemberRoleDocument,
+      SetMemberRoleDocument,
       { input: { enterpriseId, accountId: members[0].account.id, role: 'ADMIN' } },
       { token: members[0].token },
     );
     expect(errorCodes(byOperator)).toEqual(['FORBIDDEN']);
     const notMember = await server.gql(
-      EnterprisesSetMemberRoleDocument,
+      SetMemberRoleDocument,
       { input: { enterpriseId, accountId: outsider.account.id, role: 'ADMIN' } },
       { token: admin.token },
     );
@@ -57,12 +57,12 @@ describe('members: roles, leaving and removal, and their event log', () => {
     const { enterpriseId, admin, members } = await enterpriseWith(['ADMIN']);
     const [first, second] = await Promise.all([
       server.gql(
-        EnterprisesSetMemberRoleDocument,
+        SetMemberRoleDocument,
         { input: { enterpriseId, accountId: members[0].account.id, role: 'VIEWER' } },
         { token: admin.token },
       ),
       server.gql(
-        EnterprisesSetMemberRoleDocument,
+        SetMemberRoleDocument,
         { input: { enterpriseId, accountId: admin.account.id, role: 'VIEWER' } },
         { token: members[0].token },
       ),
@@ -157,7 +157,7 @@ describe('members: roles, leaving and removal, and their event log', () => {
     const revoked = await invite(admin, enterpriseId, revokee.account.email, 'OPERATOR');
     await server.gql(EnterprisesRevokeInvitationDocument, { id: revoked.id }, { token: admin.token });
     await server.gql(
-      EnterprisesSetMemberRoleDocument,
+      SetMemberRoleDocument,
       { input: { enterpriseId, accountId: members[0].account.id, role: 'OPERATOR' } },
       { token: admin.token },
     );

@@ -1,7 +1,7 @@
 import {
-  MailAcceptShareDocument,
-  MailCancelShareDocument,
-  MailResendShareInvitationDocument,
+  AcceptShareStatusDocument,
+  CancelShareStatusDocument,
+  ResendShareInvitationCodeDocument,
   MailShareDevicesDocument,
 } from '../../support/graphql/documents.generated';
 import { capturedLogger } from '../../support/captured-logger';
@@ -46,7 +46,7 @@ describe('e-mail delivery', () => {
       const code = /confirmation code: (\d{6})/.exec(mail.text)![1];
       expect(mail.text).toContain('http://devshare.test/shares/accept?token=');
       const accepted = await server.gql(
-        MailAcceptShareDocument,
+        AcceptShareStatusDocument,
         { input: { shareId, code } },
         { token: recipient.token },
       );
@@ -108,7 +108,7 @@ describe('e-mail delivery', () => {
     const smtp = await startSmtp();
     const clock = new ManualClock();
     const server = await startTestServer({ clock, config: { smtpUrl: smtp.url } });
-    const RESEND = MailResendShareInvitationDocument;
+    const RESEND = ResendShareInvitationCodeDocument;
     const invitations = () =>
       smtp.received.filter((m) => m.subject === 'Devices have been shared with you on devshare');
     /** Resolves once `n` messages have had a failed attempt and wait for their retry. */
@@ -138,7 +138,7 @@ describe('e-mail delivery', () => {
       smtp.state.refuse = 1;
       await server.gql(RESEND, { id: shareId }, { token: sharer.token });
       await waitingForRetry(1);
-      const cancelled = await server.gql(MailCancelShareDocument, { id: shareId }, { token: sharer.token });
+      const cancelled = await server.gql(CancelShareStatusDocument, { id: shareId }, { token: sharer.token });
       expect(errorCodes(cancelled)).toEqual([]);
       clock.advance(2_000);
       await everyMessageMarkedSent(server);

@@ -1,8 +1,8 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import {
-  SharingAcceptShareStatusDocument,
-  SharingCancelShareStatusDocument,
+  AcceptShareStatusDocument,
+  CancelShareStatusDocument,
   SharingDeclineShareEndedDocument,
   SharingLeaveShareEndedDocument,
   SharingCancelSharedDevicesStatusDocument,
@@ -26,7 +26,7 @@ const DAY = 24 * HOUR;
 
 const DECLINE = SharingDeclineShareEndedDocument;
 const LEAVE = SharingLeaveShareEndedDocument;
-const CANCEL = SharingCancelShareStatusDocument;
+const CANCEL = CancelShareStatusDocument;
 const CANCEL_DEVICES = SharingCancelSharedDevicesStatusDocument;
 const REMOVE = SharingRemoveSharedDeviceStatusDocument;
 const DELETE_DEVICE = SharingDeleteDeviceDocument;
@@ -185,7 +185,7 @@ describe('how a share ends: the recipient declines or leaves, and every ended sh
       // The link offers nothing any more.
       const token = new URL(sent.shareLink).searchParams.get('token');
       const accepted = await server.gql(
-        SharingAcceptShareStatusDocument,
+        AcceptShareStatusDocument,
         { input: { token, enterpriseId: recipient.enterpriseId } },
         { token: recipient.token },
       );

@@ -1,7 +1,7 @@
 import { print } from 'graphql';
 import {
   SharingExtendShareIdDocument,
-  SharingSetMemberRoleDocument,
+  SetMemberRoleDocument,
   SharingShareEventsAfterDocument,
   SharingShareEventsFirstDocument,
   SharingShareEventsAfterDefaultDocument,
@@ -343,7 +343,7 @@ describe('shareStatusChanged', () => {
     const { enterpriseId } = team;
     const setRole = (role: Role) =>
       server.gql(
-        SharingSetMemberRoleDocument,
+        SetMemberRoleDocument,
         {
           input: { enterpriseId, accountId: colleague.account.id, role },
         },
