@@ -1,7 +1,8 @@
-import { defaultFieldResolver, isObjectType, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import { forbidden } from '../common/errors';
 import type { FieldRule } from './field-rule';
 import type { RequestContext } from './request-context';
+import { objectFields } from '../common/schema-fields';
 
 /**
  * Read rules for fields, by rule name: may the viewer read this field of `root`? A rule answers
@@ -19,25 +20,22 @@ export type FieldRules = Partial<Record<FieldRule, (root: object, ctx: RequestCo
  */
 export function enforceFieldRules(schema: GraphQLSchema, ...registered: FieldRules[]): GraphQLSchema {
   const rules: FieldRules = Object.assign({}, ...registered);
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    for (const field of Object.values(type.getFields())) {
-      const rule = field.extensions.readRule as FieldRule | undefined;
-      if (!rule) continue;
-      const allows = rules[rule];
-      if (!allows) throw new Error(`No policy is registered for field rule ${rule}`);
-      const resolve = field.resolve ?? defaultFieldResolver;
-      const refused = `You may not read ${type.name}.${field.name}`;
-      field.resolve = (source, args, context: RequestContext, info) => {
-        const allowed = allows(source as object, context);
-        if (allowed === true) return resolve(source, args, context, info);
-        if (allowed === false) throw forbidden(refused);
-        return allowed.then((yes) => {
-          if (!yes) throw forbidden(refused);
-          return resolve(source, args, context, info);
-        });
-      };
-    }
+  for (const [type, field] of objectFields<RequestContext>(schema)) {
+    const rule = field.extensions.readRule as FieldRule | undefined;
+    if (!rule) continue;
+    const allows = rules[rule];
+    if (!allows) throw new Error(`No policy is registered for field rule ${rule}`);
+    const resolve = field.resolve ?? defaultFieldResolver;
+    const refused = `You may not read ${type.name}.${field.name}`;
+    field.resolve = (source, args, context: RequestContext, info) => {
+      const allowed = allows(source as object, context);
+      if (allowed === true) return resolve(source, args, context, info);
+      if (allowed === false) throw forbidden(refused);
+      return allowed.then((yes) => {
+        if (!yes) throw forbidden(refused);
+        return resolve(source, args, context, info);
+      });
+    };
   }
   return schema;
 }

@@ -4,13 +4,13 @@ import {
   getNullableType,
   isInputObjectType,
   isListType,
-  isObjectType,
   type GraphQLArgument,
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
 import { badInput } from '../common/errors';
 import { isId } from '../common/ids';
+import { objectFields } from '../common/schema-fields';
 
 /** Where in an argument value a malformed ID sits, or null when all IDs are well formed. */
 function malformedIdPath(type: GraphQLInputType, value: unknown, path: string): string | null {
@@ -64,23 +64,20 @@ function requireWellFormedIds(idArguments: readonly GraphQLArgument[], args: Rec
  * resolve with nothing in between (a middleware on every field cost the share graph half its rate).
  */
 export function checkIdArguments(schema: GraphQLSchema): GraphQLSchema {
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    for (const field of Object.values(type.getFields())) {
-      const idArguments = field.args.filter((argument) => holdsId(argument.type));
-      if (idArguments.length === 0) continue;
-      const resolve = field.resolve ?? defaultFieldResolver;
-      field.resolve = (source, args, context, info) => {
+  for (const [, field] of objectFields(schema)) {
+    const idArguments = field.args.filter((argument) => holdsId(argument.type));
+    if (idArguments.length === 0) continue;
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = (source, args, context, info) => {
+      requireWellFormedIds(idArguments, args);
+      return resolve(source, args, context, info);
+    };
+    const subscribe = field.subscribe;
+    if (subscribe) {
+      field.subscribe = (source, args, context, info) => {
         requireWellFormedIds(idArguments, args);
-        return resolve(source, args, context, info);
+        return subscribe(source, args, context, info);
       };
-      const subscribe = field.subscribe;
-      if (subscribe) {
-        field.subscribe = (source, args, context, info) => {
-          requireWellFormedIds(idArguments, args);
-          return subscribe(source, args, context, info);
-        };
-      }
     }
   }
   return schema;

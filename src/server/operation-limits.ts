@@ -7,7 +7,6 @@ import {
   getNullableType,
   GraphQLError,
   isLeafType,
-  isObjectType,
   Kind,
   NoSchemaIntrospectionCustomRule,
   parse,
@@ -25,6 +24,7 @@ import { MAX_PAGE_SIZE } from '../common/connection';
 import { AppError, ErrorCode } from '../common/errors';
 import type { OperationLimits } from '../config';
 import type { RequestContext } from '../context/request-context';
+import { objectFields } from '../common/schema-fields';
 
 export type OperationLimit = 'tokens' | 'depth' | 'aliases' | 'directives' | 'cost';
 
@@ -123,16 +123,13 @@ const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) =>
  */
 function checkTimeBeforeDescending(schema: GraphQLSchema): void {
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    for (const field of Object.values(type.getFields())) {
-      if (!roots.has(type) && isLeafType(getNullableType(field.type))) continue;
-      const resolve = field.resolve ?? defaultFieldResolver;
-      field.resolve = (source, args, context: RequestContext, info) => {
-        context.checkTime();
-        return resolve(source, args, context, info);
-      };
-    }
+  for (const [type, field] of objectFields<RequestContext>(schema)) {
+    if (!roots.has(type) && isLeafType(getNullableType(field.type))) continue;
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = (source, args, context: RequestContext, info) => {
+      context.checkTime();
+      return resolve(source, args, context, info);
+    };
   }
 }
 
